@@ -1,0 +1,7 @@
+import { foundation } from './001_foundation.ts';
+import type { Migration } from './migration.ts';
+
+export type { Migration, MigrationContext } from './migration.ts';
+
+/** Every migration, in order. Forward-only: a released migration is never edited. */
+export const migrations: readonly Migration[] = [foundation];

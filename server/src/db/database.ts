@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config/config.ts';
+import { startEmbeddedPostgres } from './embedded.ts';
+import { createKnex } from './knex.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type Trx = Knex.Transaction;
+
+export interface Database {
+  kind: 'embedded' | 'postgres';
+  knex: Knex;
+  /** The NOLOGIN role row-level security applies to; org-scoped work runs as it. */
+  appRole: string;
+  /** Set on an embedded start that created a fresh data directory. */
+  createdFresh: boolean;
+  /**
+   * Runs `fn` in one transaction as the application role with `app.org_id` set, so
+   * PostgreSQL's row-level security limits every statement to that org's rows.
+   */
+  withOrg<T>(orgId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Use (and create) this schema instead of `public`: one schema per test file. */
+  schema?: string;
+  migrate?: boolean;
+}
+
+export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
+  const embedded =
+    config.database.kind === 'embedded' ? await startEmbeddedPostgres(config.database.dataDir) : undefined;
+  try {
+    const connectionString = embedded ? embedded.connectionString : (config.database as { url: string }).url;
+    const knex = createKnex({
+      connectionString,
+      poolMax: embedded ? 1 : (config.database as { poolMax: number }).poolMax,
+      ...(options.schema ? { searchPath: options.schema } : {}),
+    });
+    if (options.schema) await knex.raw('create schema if not exists ??', [options.schema]);
+    const db = createDatabase(knex, config.appRole, embedded ? 'embedded' : 'postgres', async () => {
+      await knex.destroy();
+      await embedded?.close();
+    });
+    db.createdFresh = embedded?.created ?? false;
+    if (options.migrate !== false) await migrateToLatest(knex, config.appRole);
+    return db;
+  } catch (error) {
+    await embedded?.close();
+    throw error;
+  }
+}
+
+export function createDatabase(
+  knex: Knex,
+  appRole: string,
+  kind: Database['kind'],
+  close: () => Promise<void>,
+): Database {
+  return {
+    kind,
+    knex,
+    appRole,
+    createdFresh: false,
+    withOrg: (orgId, fn) =>
+      knex.transaction(async (trx) => {
+        // Both settings are transaction-local: they vanish at commit or rollback, so a pooled
+        // connection never carries one org's scope into the next caller's work.
+        await trx.raw(`select set_config('app.org_id', ?, true), set_config('role', ?, true)`, [orgId, appRole]);
+        return fn(trx);
+      }),
+    close,
+  };
+}

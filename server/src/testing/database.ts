@@ -1,0 +1,46 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../config/config.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+
+export const TEST_DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase extends Database {
+  schema: string;
+}
+
+/**
+ * A fresh, migrated schema on real PostgreSQL for one test file; dropped on close. Schemas
+ * (not databases) keep parallel jest workers apart cheaply.
+ */
+export async function openTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const schema = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${crypto.randomBytes(4).toString('hex')}`;
+  const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, ARREARS_DB_POOL_MAX: '4' });
+  const db = await openDatabase(config, { schema });
+  const close = db.close;
+  return {
+    ...db,
+    schema,
+    close: async () => {
+      await db.knex.raw('drop schema if exists ?? cascade', [schema]);
+      await close();
+    },
+  };
+}
+
+/** A fresh embedded (PGlite) database in a temporary directory. */
+export async function openEmbeddedTestDatabase(): Promise<Database & { dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-test-'));
+  const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dataDir }));
+  const close = db.close;
+  return {
+    ...db,
+    dataDir,
+    close: async () => {
+      await close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

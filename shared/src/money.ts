@@ -1,0 +1,3 @@
+import { z } from 'zod';
+export const Cents = z.number().int();
+export type Cents = z.infer<typeof Cents>;
