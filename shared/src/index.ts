@@ -1,2 +1,5 @@
+export * from './aging.ts';
+export * from './dates.ts';
 export * from './errors.ts';
+export * from './ledger.ts';
 export * from './money.ts';

@@ -1,0 +1,122 @@
+import crypto from 'node:crypto';
+import type { IngestResult, Rejection } from '@arrears/shared';
+import type { Database, Trx } from '../db/database.ts';
+import { appendAudit } from '../audit/append.ts';
+import { allocateOpenItems } from './allocate.ts';
+import { mergeStage } from './merge.ts';
+import { createStage, loadStage } from './stage.ts';
+import { validateLedgerRecords, type NumberedRecord } from './validate.ts';
+
+export interface IngestContext {
+  orgId: string;
+  source: string;
+  actor: string;
+  now: Date;
+  /** All or nothing: a single bad event rolls the whole batch back. */
+  strict?: boolean;
+}
+
+export interface ChunkResult {
+  received: number;
+  inserted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+class StrictBatchRejected extends Error {
+  readonly result: ChunkResult;
+
+  constructor(result: ChunkResult) {
+    super('strict batch rejected');
+    this.result = result;
+  }
+}
+
+/**
+ * Ingests one chunk of records inside the caller's org-scoped transaction: validate, stage,
+ * merge set-based, allocate payments oldest-first for the touched leases, and write one audit
+ * row for the chunk. Idempotent on (org, source, external id).
+ */
+export async function ingestChunk(
+  trx: Trx,
+  db: Pick<Database, 'kind'>,
+  ctx: IngestContext,
+  records: readonly NumberedRecord[],
+): Promise<ChunkResult> {
+  const { valid, rejected: invalid } = validateLedgerRecords(records);
+  await createStage(trx);
+  await loadStage(trx, valid, db.kind === 'postgres');
+  const merged = await mergeStage(trx, ctx);
+  const allocations = await allocateOpenItems(
+    trx,
+    ctx.orgId,
+    `select distinct lease_id from ledger_stage where status = 'inserted'`,
+    ctx.now,
+  );
+  const rejected = [...invalid, ...merged.rejected].sort((a, b) => a.row - b.row);
+  if (merged.inserted > 0 || rejected.length > 0) {
+    await appendAudit(trx, {
+      orgId: ctx.orgId,
+      at: ctx.now,
+      actor: ctx.actor,
+      action: 'ledger.ingest',
+      subjectType: 'ledger_batch',
+      subjectId: crypto.randomUUID(),
+      data: {
+        source: ctx.source,
+        received: records.length,
+        inserted: merged.inserted,
+        duplicates: merged.duplicates,
+        rejected: rejected.length,
+        allocations,
+        first_row: records[0]?.row ?? null,
+      },
+    });
+  }
+  return { received: records.length, inserted: merged.inserted, duplicates: merged.duplicates, rejected };
+}
+
+/** Keeps every rejected event with its reason, so nothing is silently dropped. */
+export async function recordRejections(
+  trx: Trx,
+  ctx: IngestContext,
+  rejected: readonly Rejection[],
+  payloadOf: (row: number) => unknown,
+): Promise<void> {
+  if (rejected.length === 0) return;
+  const rows = rejected.map((r) => ({
+    org_id: ctx.orgId,
+    source: ctx.source,
+    external_id: r.external_id ?? null,
+    row_number: r.row,
+    code: r.code,
+    field: r.field ?? null,
+    message: r.message,
+    payload: JSON.stringify(payloadOf(r.row) ?? null),
+    received_at: ctx.now,
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await trx('ingest_rejections').insert(rows.slice(i, i + 1000));
+}
+
+/** One request's worth of events (the HTTP API, the demo loader, tests). */
+export async function ingestLedgerEvents(
+  db: Database,
+  ctx: IngestContext,
+  records: readonly NumberedRecord[],
+): Promise<IngestResult> {
+  const byRow = new Map(records.map((r) => [r.row, r.value]));
+  try {
+    const result = await db.withOrg(ctx.orgId, async (trx) => {
+      const chunk = await ingestChunk(trx, db, ctx, records);
+      if (ctx.strict && chunk.rejected.length > 0) throw new StrictBatchRejected(chunk);
+      await recordRejections(trx, ctx, chunk.rejected, (row) => byRow.get(row));
+      return chunk;
+    });
+    return { ...result, committed: true };
+  } catch (error) {
+    if (!(error instanceof StrictBatchRejected)) throw error;
+    // The batch rolled back; the rejections are still worth keeping.
+    await db.withOrg(ctx.orgId, (trx) => recordRejections(trx, ctx, error.result.rejected, (row) => byRow.get(row)));
+    return { ...error.result, inserted: 0, duplicates: 0, committed: false };
+  }
+}
