@@ -260,3 +260,12 @@ test('every ingest writes an audit row in the same transaction', async () => {
     data: expect.objectContaining({ inserted: 1, source: 'api' }),
   });
 });
+
+test('ledger entries and allocations cannot be edited or deleted', async () => {
+  await expect(db.knex('ledger_entries').where({ external_id: 'PAY-1' }).update({ amount_cents: 1 })).rejects.toThrow(
+    /ledger_entries is append-only: UPDATE refused/,
+  );
+  await expect(db.knex('allocations').where({ lease_id: 'L3' }).delete()).rejects.toThrow(
+    /allocations is append-only: DELETE refused/,
+  );
+});

@@ -1,0 +1,106 @@
+import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
+import { seedOrg } from '../testing/fixtures.ts';
+import { appendAudit } from './append.ts';
+import { verifyAuditChain } from './verify.ts';
+
+let db: TestDatabase;
+const at = new Date('2026-03-01T10:00:00Z');
+
+beforeAll(async () => {
+  db = await openTestDatabase('audit');
+  await seedOrg(db, 'org-a');
+  await seedOrg(db, 'org-b');
+  for (const org of ['org-a', 'org-b']) {
+    for (let i = 1; i <= 5; i++) {
+      await db.withOrg(org, (trx) =>
+        appendAudit(trx, {
+          orgId: org,
+          at: new Date(at.getTime() + i * 1000),
+          actor: 'user:agent-7',
+          action: 'case.note',
+          subjectType: 'lease',
+          subjectId: 'L1',
+          data: { n: i, note: `entry ${i}` },
+        }),
+      );
+    }
+  }
+});
+afterAll(() => db.close());
+
+test('each org has its own chain, numbered from 1 and linked by hashes', async () => {
+  const rows = await db.knex('audit_log').where({ org_id: 'org-a' }).orderBy('seq');
+  expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5]);
+  expect(rows[0].prev_hash).toBe('0'.repeat(64));
+  for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+  expect(await verifyAuditChain(db, 'org-a')).toMatchObject({ ok: true, entries: 5 });
+});
+
+test('UPDATE, DELETE and TRUNCATE are refused by the database, for the app and the owner alike', async () => {
+  await expect(
+    db.withOrg('org-a', (trx) => trx('audit_log').where({ org_id: 'org-a', seq: 2 }).update({ actor: 'x' })),
+  ).rejects.toThrow(/permission denied|append-only/);
+  await expect(db.knex('audit_log').where({ org_id: 'org-a', seq: 2 }).update({ actor: 'x' })).rejects.toThrow(
+    /audit_log is append-only: UPDATE refused/,
+  );
+  await expect(db.knex('audit_log').where({ org_id: 'org-a', seq: 2 }).delete()).rejects.toThrow(
+    /append-only: DELETE refused/,
+  );
+  await expect(db.knex.raw('truncate audit_log')).rejects.toThrow(/append-only: TRUNCATE refused/);
+});
+
+test('a superuser edit behind the triggers is found, and verify names the first broken row', async () => {
+  await db.knex.transaction(async (trx) => {
+    await trx.raw(`set local session_replication_role = replica`); // disables the refusal triggers
+    await trx.raw(
+      `update audit_log set data = jsonb_set(data, '{note}', '"edited"') where org_id = 'org-b' and seq = 3`,
+    );
+  });
+  expect(await verifyAuditChain(db, 'org-b')).toEqual({
+    ok: false,
+    orgId: 'org-b',
+    entries: 5,
+    brokenAt: { seq: 3, reason: 'hash_mismatch' },
+  });
+  // The other org's chain is untouched.
+  expect(await verifyAuditChain(db, 'org-a')).toMatchObject({ ok: true });
+});
+
+test('deleting a row from the middle or the tail is found too', async () => {
+  await seedOrg(db, 'org-c');
+  for (let i = 1; i <= 4; i++) {
+    await db.withOrg('org-c', (trx) =>
+      appendAudit(trx, { orgId: 'org-c', at, actor: 'system', action: 'x', subjectType: 'lease', subjectId: 'L1' }),
+    );
+  }
+  await db.knex.transaction(async (trx) => {
+    await trx.raw(`set local session_replication_role = replica`);
+    await trx.raw(`delete from audit_log where org_id = 'org-c' and seq = 4`);
+  });
+  expect(await verifyAuditChain(db, 'org-c')).toMatchObject({
+    ok: false,
+    brokenAt: { seq: 4, reason: 'head_mismatch' },
+  });
+  await db.knex.transaction(async (trx) => {
+    await trx.raw(`set local session_replication_role = replica`);
+    await trx.raw(`delete from audit_log where org_id = 'org-c' and seq = 2`);
+  });
+  expect(await verifyAuditChain(db, 'org-c')).toMatchObject({ ok: false, brokenAt: { seq: 3, reason: 'missing_row' } });
+});
+
+test('an audit row written in a transaction that rolls back does not exist', async () => {
+  await expect(
+    db.withOrg('org-a', async (trx) => {
+      await appendAudit(trx, {
+        orgId: 'org-a',
+        at,
+        actor: 'system',
+        action: 'x',
+        subjectType: 'lease',
+        subjectId: 'L1',
+      });
+      throw new Error('change failed');
+    }),
+  ).rejects.toThrow('change failed');
+  expect(await verifyAuditChain(db, 'org-a')).toMatchObject({ ok: true, entries: 5 });
+});
