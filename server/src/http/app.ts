@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { requireApiKey } from './auth.ts';
+import { errorHandler } from './errors.ts';
+import { requestLog } from './logger.ts';
+import { buildOpenApi, type RouteDoc } from './openapi.ts';
+import { healthDocs, healthRoutes } from './routes/health.ts';
+import { leaseDocs, leaseRoutes } from './routes/leases.ts';
+import { ledgerDocs, ledgerRoutes } from './routes/ledger.ts';
+
+export const API_VERSION = '0.1.0';
+export const ROUTE_DOCS: readonly RouteDoc[] = [...healthDocs, ...leaseDocs, ...ledgerDocs];
+
+export interface AppDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function createApp({ db, clock, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(logger));
+  // 10,000 events of a few hundred bytes each fit comfortably.
+  app.use(express.json({ limit: '16mb' }));
+
+  app.use(healthRoutes(db));
+  const openapi = buildOpenApi(ROUTE_DOCS, API_VERSION);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use('/v1', requireApiKey(db));
+  app.use(leaseRoutes(db, clock));
+  app.use(ledgerRoutes(db, clock));
+
+  app.use((req) => {
+    throw new AppError('not_found', `No route for ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(logger));
+  return app;
+}
