@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
+import { seedOrg } from '../testing/fixtures.ts';
+import { importLedgerFile } from './import-file.ts';
+import { createProgressReporter, type ImportProgress } from './progress.ts';
+
+let db: TestDatabase;
+let dir: string;
+const ctx = (source: string, strict = false) => ({
+  orgId: 'org-a',
+  source,
+  actor: 'cli',
+  now: new Date('2026-03-10T00:00:00Z'),
+  strict,
+});
+
+beforeAll(async () => {
+  db = await openTestDatabase('import');
+  await seedOrg(db, 'org-a', [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }]);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-import-'));
+});
+afterAll(async () => {
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function write(name: string, content: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const CSV = `kind,lease_id,external_id,charge_type,amount_cents,effective_on,due_on,reverses,memo
+charge,L1,C-1,rent,200000,2026-03-01,,,
+payment,L1,P-1,,abc,2026-03-02,,,
+charge,L9,C-2,rent,1000,2026-03-01,,,
+payment,L1,P-2,,5000,2026-03-03,,,"memo, with a comma
+and a newline"
+charge,L2,C-3,rent,1000,2026-02-31,,,
+`;
+
+test('CSV: bad rows are reported with their line and field, good rows are kept', async () => {
+  const progress: ImportProgress[] = [];
+  const summary = await importLedgerFile(db, ctx('csv-a'), write('ledger.csv', CSV), {
+    onProgress: (p) => progress.push(p),
+  });
+  expect(summary).toMatchObject({
+    format: 'csv',
+    received: 5,
+    inserted: 2,
+    duplicates: 0,
+    rejectedCount: 3,
+    committed: true,
+  });
+  expect(summary.rejected.map((r) => [r.row, r.field, r.message])).toEqual([
+    [3, 'amount_cents', 'amount_cents: expected an integer number of cents'],
+    [4, 'lease_id', 'lease_id: no lease "L9" in this org'],
+    [7, 'effective_on', 'effective_on: not a real calendar date'],
+  ]);
+  expect(
+    await db.knex('ingest_rejections').where({ source: 'csv-a' }).orderBy('row_number').pluck('row_number'),
+  ).toEqual([3, 4, 7]);
+  expect(progress.at(-1)).toMatchObject({ rows: 5, inserted: 2, rejected: 3 });
+  expect(progress.at(-1)!.bytes).toBe(Buffer.byteLength(CSV));
+
+  // Importing the same file again changes nothing.
+  const again = await importLedgerFile(db, ctx('csv-a'), path.join(dir, 'ledger.csv'));
+  expect(again).toMatchObject({ inserted: 0, duplicates: 2, rejectedCount: 3 });
+});
+
+test('CSV --strict: all or nothing, rejections still recorded', async () => {
+  const summary = await importLedgerFile(db, ctx('csv-strict', true), write('strict.csv', CSV), { chunkSize: 2 });
+  expect(summary).toMatchObject({ committed: false, inserted: 0, rejectedCount: 3 });
+  expect(await db.knex('ledger_entries').where({ source: 'csv-strict' })).toHaveLength(0);
+  expect(await db.knex('ingest_rejections').where({ source: 'csv-strict' })).toHaveLength(3);
+});
+
+test('NDJSON: a line that is not JSON is reported by line number', async () => {
+  const file = write(
+    'ledger.ndjson',
+    [
+      JSON.stringify({
+        kind: 'charge',
+        charge_type: 'rent',
+        lease_id: 'L2',
+        external_id: 'N-1',
+        amount_cents: 1000,
+        effective_on: '2026-03-01',
+      }),
+      '',
+      '{"kind": "payment", oops',
+      JSON.stringify({
+        kind: 'payment',
+        lease_id: 'L2',
+        external_id: 'N-2',
+        amount_cents: 400,
+        effective_on: '2026-03-05',
+      }),
+    ].join('\n'),
+  );
+  const summary = await importLedgerFile(db, ctx('nd'), file, { chunkSize: 1 });
+  expect(summary).toMatchObject({ received: 3, inserted: 2, rejectedCount: 1 });
+  expect(summary.rejected[0]).toMatchObject({
+    row: 3,
+    code: 'invalid',
+    message: expect.stringContaining('not valid JSON'),
+  });
+});
+
+test('JSON: an array, or an object with an events array, streamed', async () => {
+  const event = (id: string) => ({
+    kind: 'credit',
+    lease_id: 'L2',
+    external_id: id,
+    amount_cents: 100,
+    effective_on: '2026-03-06',
+  });
+  const arrayFile = write('a.json', JSON.stringify([event('J-1'), event('J-2'), { kind: 'credit' }]));
+  const objectFile = write('b.json', JSON.stringify({ source: 'x', events: [event('J-3')] }));
+  const a = await importLedgerFile(db, ctx('json'), arrayFile);
+  expect(a).toMatchObject({ received: 3, inserted: 2, rejectedCount: 1 });
+  expect(a.rejected[0]).toMatchObject({ row: 3, field: 'lease_id' });
+  expect(await importLedgerFile(db, ctx('json'), objectFile)).toMatchObject({ received: 1, inserted: 1 });
+  await expect(importLedgerFile(db, ctx('json'), write('bad.json', '"nope"'))).rejects.toThrow(/expected a JSON array/);
+});
+
+test('unknown file types and missing files get a clear error', async () => {
+  await expect(importLedgerFile(db, ctx('x'), write('ledger.xlsx', ''))).rejects.toThrow(/unknown file type/);
+  await expect(importLedgerFile(db, ctx('x'), path.join(dir, 'missing.csv'))).rejects.toThrow(/no such file/);
+});
+
+test('progress is plain lines when the output is not a terminal', () => {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c) => (text += String(c)));
+  const reporter = createProgressReporter(
+    Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream,
+    'import',
+    0,
+  );
+  reporter.update({ bytes: 50, totalBytes: 100, rows: 10, inserted: 9, duplicates: 0, rejected: 1 });
+  reporter.stop();
+  expect(text.split('\n')[0]).toBe('import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)');
+});
