@@ -24,6 +24,10 @@ export const EnvSchema = z.object({
   LOG_LEVEL: LogLevel.default('info'),
   ARREARS_DEMO: booleanFlag.default(true),
   ARREARS_DEMO_SEED: z.coerce.number().int('expected a whole number').default(20260301),
+  ARREARS_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
+    .optional(),
   ARREARS_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   ARREARS_APP_ROLE: z
     .string()
@@ -32,7 +36,7 @@ export const EnvSchema = z.object({
 });
 
 export interface Config {
-  database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'embedded'; dataDir: string };
+  database: { kind: 'postgres'; url: string; poolMax: number; schema?: string } | { kind: 'embedded'; dataDir: string };
   appRole: string;
   http: { host: string; port: number };
   logLevel: z.infer<typeof LogLevel>;
@@ -69,7 +73,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.ARREARS_DB_POOL_MAX }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolMax: e.ARREARS_DB_POOL_MAX,
+          ...(e.ARREARS_DB_SCHEMA ? { schema: e.ARREARS_DB_SCHEMA } : {}),
+        }
       : { kind: 'embedded', dataDir: path.resolve(e.ARREARS_DATA_DIR) },
     appRole: e.ARREARS_APP_ROLE,
     http: { host: e.HOST, port: e.PORT },

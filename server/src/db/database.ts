@@ -28,6 +28,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
+  const schema = options.schema ?? (config.database.kind === 'postgres' ? config.database.schema : undefined);
   const embedded =
     config.database.kind === 'embedded' ? await startEmbeddedPostgres(config.database.dataDir) : undefined;
   try {
@@ -35,9 +36,9 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     const knex = createKnex({
       connectionString,
       poolMax: embedded ? 1 : (config.database as { poolMax: number }).poolMax,
-      ...(options.schema ? { searchPath: options.schema } : {}),
+      ...(schema ? { searchPath: schema } : {}),
     });
-    if (options.schema) await knex.raw('create schema if not exists ??', [options.schema]);
+    if (schema) await knex.raw('create schema if not exists ??', [schema]);
     const db = createDatabase(knex, config.appRole, embedded ? 'embedded' : 'postgres', async () => {
       await knex.destroy();
       await embedded?.close();

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../testing/database.ts';
+import { seedOrg } from '../testing/fixtures.ts';
+
+// The real CLI in a child process, against a schema of its own on PostgreSQL.
+const main = path.join(import.meta.dirname, '..', 'main.ts');
+let db: TestDatabase;
+let dir: string;
+
+beforeAll(async () => {
+  db = await openTestDatabase('cli');
+  await seedOrg(
+    db,
+    'acme',
+    [{ id: 'P1' }, { id: 'P2', timezone: 'America/New_York' }],
+    [{ id: 'L1' }, { id: 'L2', property: 'P2' }],
+  );
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-cli-'));
+});
+afterAll(async () => {
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function arrears(...args: string[]) {
+  const result = spawnSync(process.execPath, [main, ...args], {
+    env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, ARREARS_DB_SCHEMA: db.schema, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+test('--help on every command', () => {
+  for (const cmd of [[], ['serve'], ['migrate'], ['import'], ['scan'], ['audit', 'verify'], ['org', 'create']]) {
+    const r = arrears(...cmd, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: arrears/);
+  }
+});
+
+test('import, scan and audit verify end to end', () => {
+  const file = path.join(dir, 'ledger.csv');
+  fs.writeFileSync(
+    file,
+    [
+      'kind,lease_id,external_id,charge_type,amount_cents,effective_on',
+      'charge,L1,R1,rent,200000,2026-01-01',
+      'charge,L2,R2,rent,150000,2026-03-01',
+      'payment,L2,P2,,50000,2026-03-02',
+      'charge,L1,BAD,rent,-1,2026-03-01',
+    ].join('\n'),
+  );
+  const imported = arrears('import', file, '--source', 'csv');
+  expect(imported.code).toBe(0);
+  expect(imported.out).toContain('row 5: amount_cents: expected a positive integer number of cents [BAD]');
+  expect(imported.out).toContain('Imported: 4 rows, 3 new, 0 already present, 1 rejected');
+  expect(imported.err).toContain('import '); // plain progress lines on a pipe
+
+  const strict = arrears('import', file, '--source', 'csv2', '--strict');
+  expect(strict.code).toBe(1);
+  expect(strict.out).toContain('Nothing imported (--strict)');
+
+  const scan = arrears('scan', '--as-of', '2026-03-10', '--leases');
+  expect(scan.code).toBe(0);
+  expect(scan.out).toContain('Aging for org acme as of 2026-03-10');
+  expect(scan.out).toMatch(/P1\s+1\s+1\s+2,000\.00\s+0\.00\s+0\.00\s+2,000\.00\s+0\.00/);
+  expect(scan.out).toMatch(/TOTAL\s+2\s+2\s+3,000\.00/);
+  expect(scan.out).toMatch(/L1\s+68\s+2026-01-01\s+2,000\.00/);
+
+  const json = JSON.parse(arrears('scan', '--as-of', '2026-03-10', '--json').out);
+  expect(
+    json.properties.map((p: { property_id: string; balance_cents: number }) => [p.property_id, p.balance_cents]),
+  ).toEqual([
+    ['P1', 200_000],
+    ['P2', 100_000],
+  ]);
+
+  const verify = arrears('audit', 'verify');
+  expect(verify.code).toBe(0);
+  expect(verify.out).toMatch(/^acme: ok, 1 entries/);
+});
+
+test('bad input gets a message and exit code 2, not a stack trace', () => {
+  const badDate = arrears('scan', '--as-of', '2026-3-1');
+  expect(badDate.code).toBe(2);
+  expect(badDate.err).toBe('expected a date as YYYY-MM-DD, got "2026-3-1"\n');
+  const badOrg = arrears('scan', '--org', 'nope');
+  expect(badOrg.code).toBe(2);
+  expect(badOrg.err).toContain('No org "nope". Known orgs: acme');
+  const badConfig = spawnSync(process.execPath, [main, 'migrate'], {
+    env: { ...process.env, DATABASE_URL: 'mysql://x', PORT: 'x' },
+    encoding: 'utf8',
+  });
+  expect(badConfig.status).toBe(2);
+  expect(badConfig.stderr).toContain(
+    'Invalid configuration:\n  - DATABASE_URL: expected a postgres:// or postgresql:// URL',
+  );
+  expect(badConfig.stderr).not.toMatch(/at .*\.ts:\d+/);
+  const unknown = arrears('frobnicate');
+  expect(unknown.code).toBe(2);
+  expect(unknown.err).toContain("unknown command 'frobnicate'");
+});

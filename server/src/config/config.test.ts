@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults: embedded PGlite in ./.arrears on 127.0.0.1:3000 with the demo', () => {
+  const config = loadConfig({});
+  expect(config.database).toEqual({ kind: 'embedded', dataDir: expect.stringMatching(/\.arrears$/) });
+  expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+  expect(config.demo.enabled).toBe(true);
+});
+
+test('DATABASE_URL selects PostgreSQL', () => {
+  expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', ARREARS_DB_SCHEMA: 'arrears' }).database).toEqual({
+    kind: 'postgres',
+    url: 'postgres://u@h:5432/db',
+    poolMax: 10,
+    schema: 'arrears',
+  });
+});
+
+test('every problem is listed at once, by variable, with the value (passwords hidden)', () => {
+  let error: unknown;
+  try {
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://root:hunter2@db/x', LOG_LEVEL: 'loud', ARREARS_DEMO: 'maybe' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const message = (error as Error).message;
+  expect(message).toBe(
+    [
+      'Invalid configuration:',
+      '  - DATABASE_URL: expected a postgres:// or postgresql:// URL (got "mysql://root:***@db/x")',
+      '  - PORT: expected a port number (got "eighty")',
+      '  - LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent" (got "loud")',
+      '  - ARREARS_DEMO: expected one of 1, 0, true, false, yes, no (got "maybe")',
+    ].join('\n'),
+  );
+  expect(message).not.toContain('hunter2');
+});
+
+test('empty variables count as unset', () => {
+  expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('embedded');
+});
