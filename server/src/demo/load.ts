@@ -14,10 +14,9 @@ async function insertAll(trx: Trx, table: string, rows: readonly object[]): Prom
 const MASTER_TABLES = ['properties', 'leases', 'tenants', 'lease_tenants', 'contact_points', 'tenant_consents'];
 
 /**
- * These tables go from empty to thousands of rows in seconds, faster than autovacuum notices
- * (and embedded PGlite has no autovacuum at all). Planning with the empty-table statistics
- * picks nested loops that make every ingest chunk slower than the last and the aging query
- * take tens of seconds instead of milliseconds. ANALYZE needs the owner, hence db.knex.
+ * The master tables go from empty to thousands of rows at once; without fresh statistics the
+ * ledger merge plans its lease lookups as if they were empty (see db/statistics.ts, which does
+ * the same for the ledger tables as ingest goes). ANALYZE needs the owner, hence db.knex.
  */
 async function analyze(db: Database, tables: readonly string[]): Promise<void> {
   await db.knex.raw(`analyze ${tables.map(() => '??').join(', ')}`, tables);
@@ -69,7 +68,6 @@ export async function loadDemoPortfolio(
       );
     }
     inserted += result.inserted;
-    await analyze(db, ['ledger_entries', 'allocations']);
   }
 
   await db.withOrg(orgId, (trx) =>

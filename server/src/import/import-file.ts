@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Rejection } from '@arrears/shared';
 import type { Database, Trx } from '../db/database.ts';
+import { noteLedgerWrites } from '../db/statistics.ts';
 import { AppError } from '../errors.ts';
 import { ingestChunk, recordRejections, type IngestContext } from '../ledger/ingest.ts';
 import type { NumberedRecord } from '../ledger/validate.ts';
@@ -116,8 +117,13 @@ export async function importLedgerFile(
         await run((work) => work(trx));
         if (summary.rejectedCount > 0) throw new StrictImportFailed();
       });
+      await noteLedgerWrites(db, summary.inserted);
     } else {
-      await run((work) => db.withOrg(ctx.orgId, work));
+      await run(async (work) => {
+        const before = summary.inserted;
+        await db.withOrg(ctx.orgId, work);
+        await noteLedgerWrites(db, summary.inserted - before);
+      });
     }
   } catch (error) {
     if (!(error instanceof StrictImportFailed)) throw error;

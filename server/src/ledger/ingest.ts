@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { IngestResult, Rejection } from '@arrears/shared';
 import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
+import { noteLedgerWrites } from '../db/statistics.ts';
 import { allocateOpenItems } from './allocate.ts';
 import { mergeStage } from './merge.ts';
 import { createStage, loadStage } from './stage.ts';
@@ -46,6 +47,8 @@ export async function ingestChunk(
   const { valid, rejected: invalid } = validateLedgerRecords(records);
   await createStage(trx);
   await loadStage(trx, valid, db.kind === 'postgres');
+  // The stage is new every time: without statistics the planner guesses its size.
+  await trx.raw('analyze ledger_stage');
   const merged = await mergeStage(trx, ctx);
   const allocations = await allocateOpenItems(
     trx,
@@ -112,6 +115,7 @@ export async function ingestLedgerEvents(
       await recordRejections(trx, ctx, chunk.rejected, (row) => byRow.get(row));
       return chunk;
     });
+    await noteLedgerWrites(db, result.inserted);
     return { ...result, committed: true };
   } catch (error) {
     if (!(error instanceof StrictBatchRejected)) throw error;
