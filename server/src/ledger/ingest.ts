@@ -49,6 +49,15 @@ export async function ingestChunk(
   await loadStage(trx, valid, db.kind === 'postgres');
   // The stage is new every time: without statistics the planner guesses its size.
   await trx.raw('analyze ledger_stage');
+  // Serialise work per lease: two transactions allocating (or reversing) on one lease at once
+  // would each see the other's allocations as absent and pay one charge twice. Locks are taken
+  // in id order so concurrent chunks cannot deadlock on them; NO KEY UPDATE leaves the foreign
+  // key checks of other inserts unblocked.
+  await trx.raw(
+    `select 1 from leases where org_id = ? and id in (select distinct lease_id from ledger_stage)
+     order by id for no key update`,
+    [ctx.orgId],
+  );
   const merged = await mergeStage(trx, ctx);
   const allocations = await allocateOpenItems(
     trx,

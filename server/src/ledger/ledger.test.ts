@@ -269,3 +269,29 @@ test('ledger entries and allocations cannot be edited or deleted', async () => {
     /allocations is append-only: DELETE refused/,
   );
 });
+
+test('concurrent deliveries to one lease never pay a charge twice', async () => {
+  await seedOrg(db, 'org-c', [{ id: 'P1' }], [{ id: 'C1' }]);
+  const c = (over: Partial<IngestContext> = {}) => ({ ...ctx(), orgId: 'org-c', ...over });
+  await ingestLedgerEvents(db, c(), [
+    { row: 1, value: rent('C1', 'C1-JAN', '2026-01-01', 1000) },
+    { row: 2, value: rent('C1', 'C1-FEB', '2026-02-01', 1000) },
+  ]);
+  // Ten payments of 200 cents arriving at once, each in its own transaction.
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      ingestLedgerEvents(db, c(), [{ row: 1, value: payment('C1', `C1-PAY-${i}`, '2026-02-05', 200) }]),
+    ),
+  );
+  const perCharge = await db
+    .knex('allocations as a')
+    .join('ledger_entries as e', 'e.id', 'a.charge_id')
+    .where('a.org_id', 'org-c')
+    .groupBy('e.external_id')
+    .orderBy('e.external_id')
+    .select('e.external_id', db.knex.raw('sum(a.amount_cents)::int8 as paid'));
+  expect(perCharge).toEqual([
+    { external_id: 'C1-FEB', paid: 1000 },
+    { external_id: 'C1-JAN', paid: 1000 },
+  ]);
+});
