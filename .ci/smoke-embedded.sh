@@ -9,12 +9,13 @@ data_dir="$(mktemp -d)"
 log="$(mktemp)"
 port=$((20000 + RANDOM % 20000))
 cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
+  [ -n "${pid:-}" ] && kill -KILL -- "-$pid" 2>/dev/null || true
   rm -rf "$data_dir" "$log"
 }
 trap cleanup EXIT
 
-ARREARS_DATA_DIR="$data_dir" PORT="$port" npm start >"$log" 2>&1 &
+# setsid: npm, its shell and node get a process group of their own to signal as one.
+ARREARS_DATA_DIR="$data_dir" PORT="$port" setsid npm start >"$log" 2>&1 &
 pid=$!
 
 for _ in $(seq 1 180); do
@@ -26,7 +27,7 @@ grep -q "Arrears is running at" "$log" || { cat "$log"; echo "smoke: server did 
 cat "$log"
 
 base="http://127.0.0.1:$port"
-curl -fsS "$base/healthz" | tee /dev/stderr | grep -q '"status":"ok"'
+health="$(curl -fsS "$base/healthz")"; echo "$health"; echo "$health" | grep -q '"status":"ok"'
 echo
 test -f "$data_dir/arrears.lock" || { echo "smoke: no lockfile while running"; exit 1; }
 key="$(cat "$data_dir/demo-api-key")"
@@ -37,11 +38,10 @@ echo "$lease" | grep -q '"days_past_due"'
 # A key that is not the demo key is refused.
 test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer ark_000000000000_xxxx' "$base/v1/leases/CA-0001")" = 401
 
-# npm start runs node as a child: signal the whole process group like Ctrl+C would.
-pkill -TERM -P "$pid" 2>/dev/null || true
-kill -TERM "$pid" 2>/dev/null || true
-for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-if kill -0 "$pid" 2>/dev/null; then echo "smoke: server did not stop"; exit 1; fi
+# npm start runs node as a grandchild: signal the whole group, as Ctrl+C in a terminal does.
+kill -TERM -- "-$pid"
+for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 1; done
+if kill -0 -- "-$pid" 2>/dev/null; then echo "smoke: server did not stop"; exit 1; fi
 pid=""
 if [ -e "$data_dir/arrears.lock" ]; then echo "smoke: lockfile not released"; exit 1; fi
 echo "smoke: ok (started, served a demo lease, stopped, lock released)"
