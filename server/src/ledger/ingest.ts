@@ -58,7 +58,7 @@ export async function ingestChunk(
      order by id for no key update`,
     [ctx.orgId],
   );
-  const merged = await mergeStage(trx, ctx);
+  const merged = await mergeStage(trx, { ...ctx, hasReversals: valid.some((v) => v.event.kind === 'reversal') });
   const allocations = await allocateOpenItems(
     trx,
     ctx.orgId,
