@@ -167,6 +167,9 @@ create table allocations (
   credit_id bigint not null references ledger_entries (id),
   amount_cents bigint not null check (amount_cents <> 0),
   applied_on date not null,
+  -- The paid charge's due date, copied so aging nets charges and allocations per due date in
+  -- one aggregate, without joining every allocation back to its charge.
+  charge_due_on date not null,
   reversal_id bigint references ledger_entries (id),
   created_at timestamptz not null
 );

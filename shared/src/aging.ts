@@ -23,7 +23,6 @@ export const LeaseAging = z.object({
   past_due_cents: Cents,
   /** Payments and credits not yet applied to any charge. */
   unapplied_credit_cents: Cents,
-  open_charges: z.number().int(),
   oldest_unpaid_due_on: LocalDate.nullable(),
   /** as_of minus the due date of the oldest unpaid charge; 0 when nothing is due. */
   days_past_due: z.number().int(),

@@ -5,59 +5,87 @@ import type { Trx } from '../db/database.ts';
 /** "As of" a calendar day everywhere, or an instant read as each property's local day. */
 export type AsOf = { date: string } | { instant: Date };
 
+export interface AgingScope {
+  leaseIds?: readonly string[];
+  propertyIds?: readonly string[];
+}
+
 /**
- * Balances, days past due of the oldest unpaid charge and aging buckets for every lease of
- * an org (or the given ones), as of any day, in one set-based statement: one pass over the
- * allocations, one over the ledger, hash-joined and grouped by lease. A charge's open amount
- * as of D is its amount minus the allocations applied on or before D, so a reversed payment
- * (negative allocations dated on the reversal) re-opens exactly the charges it had paid.
+ * Balances, days past due of the oldest unpaid charge and aging buckets for every lease of an
+ * org (or the scoped ones), as of one day, in one set-based statement.
+ *
+ * A charge's open amount as of D is its amount minus the allocations applied on or before D
+ * (a reversal's negative allocations re-open exactly what its payment had paid). Allocation
+ * rows carry their charge's due date, so ledger rows and allocations are netted per
+ * (lease, due date) in a single aggregate — no join from allocations back to charges — and a
+ * second, much smaller aggregate per lease sums the buckets. Open amounts are never negative
+ * per charge, so a due date with a positive net has an open charge: the oldest such date is
+ * the oldest unpaid charge's.
  */
 export function leaseAgingQuery(
   orgId: string,
-  asOf: AsOf,
-  leaseIds?: readonly string[],
+  date: string,
+  scope: AgingScope = {},
 ): { sql: string; bindings: Knex.RawBinding[] } {
-  const date = 'date' in asOf ? asOf.date : null;
-  const instant = 'instant' in asOf ? asOf.instant : null;
-  const leaseFilter = leaseIds ? 'and le.id = any(?::text[])' : '';
+  const bindings: Knex.RawBinding[] = [];
+  const leaseScope = (column: string) => {
+    let sql = '';
+    if (scope.leaseIds) {
+      sql += ` and ${column} = any(?::text[])`;
+      bindings.push([...scope.leaseIds] as unknown as Knex.RawBinding);
+    }
+    if (scope.propertyIds) {
+      sql += ` and ${column} in (select id from leases where org_id = ? and property_id = any(?::text[]))`;
+      bindings.push(orgId, [...scope.propertyIds] as unknown as Knex.RawBinding);
+    }
+    return sql;
+  };
+  bindings.push(orgId, date);
+  const entriesScope = leaseScope('e.lease_id');
+  bindings.push(orgId, date);
+  const allocationsScope = leaseScope('a.lease_id');
+  bindings.push(date, date, date, date, date, date, date, date, date, orgId);
+  const leasesScope = leaseScope('l.id');
   const sql = `
-    with asof as (
-      select le.id as lease_id, le.property_id,
-             coalesce(?::date, (?::timestamptz at time zone p.timezone)::date) as d
-      from leases le join properties p on p.org_id = le.org_id and p.id = le.property_id
-      where le.org_id = ? ${leaseFilter}),
-    paid as (
-      select a.charge_id, sum(a.amount_cents) as paid
-      from allocations a join asof on asof.lease_id = a.lease_id
-      where a.org_id = ? and a.applied_on <= asof.d
-      group by a.charge_id),
-    entries as (
-      select e.lease_id, asof.d, e.kind, e.amount_cents, e.due_on,
-             case when e.kind = 'charge' then e.amount_cents - coalesce(paid.paid, 0) end as open
-      from ledger_entries e join asof on asof.lease_id = e.lease_id
-      left join paid on paid.charge_id = e.id
-      where e.org_id = ? and e.effective_on <= asof.d)
-    select asof.lease_id, asof.property_id, to_char(asof.d, 'YYYY-MM-DD') as as_of,
-      coalesce(sum(case when x.kind in ('charge', 'reversal') then x.amount_cents else -x.amount_cents end), 0)::int8 as balance_cents,
-      coalesce(sum(x.open) filter (where x.open > 0 and x.due_on <= x.d), 0)::int8 as past_due_cents,
-      coalesce(sum(x.open) filter (where x.open > 0), 0)::int8 as open_cents,
-      count(*) filter (where x.open > 0)::int8 as open_charges,
-      to_char(min(x.due_on) filter (where x.open > 0 and x.due_on <= x.d), 'YYYY-MM-DD') as oldest_unpaid_due_on,
-      coalesce(sum(x.open) filter (where x.open > 0 and x.due_on > x.d), 0)::int8 as not_due_cents,
-      coalesce(sum(x.open) filter (where x.open > 0 and x.d - x.due_on between 0 and 30), 0)::int8 as d0_30_cents,
-      coalesce(sum(x.open) filter (where x.open > 0 and x.d - x.due_on between 31 and 60), 0)::int8 as d31_60_cents,
-      coalesce(sum(x.open) filter (where x.open > 0 and x.d - x.due_on between 61 and 90), 0)::int8 as d61_90_cents,
-      coalesce(sum(x.open) filter (where x.open > 0 and x.d - x.due_on > 90), 0)::int8 as d90_plus_cents
-    from asof left join entries x on x.lease_id = asof.lease_id
-    group by asof.lease_id, asof.property_id, asof.d`;
-  const bindings: Knex.RawBinding[] = [
-    date,
-    instant,
-    orgId,
-    ...(leaseIds ? [[...leaseIds] as unknown as Knex.RawBinding] : []),
-    orgId,
-    orgId,
-  ];
+    with per_due as (
+      select lease_id, due_on, sum(bal) as bal, sum(open) as open
+      from (
+        select e.lease_id, e.due_on,
+               case when e.kind in ('charge', 'reversal') then e.amount_cents else -e.amount_cents end as bal,
+               case when e.kind = 'charge' then e.amount_cents else 0 end as open
+        from ledger_entries e
+        where e.org_id = ? and e.effective_on <= ?::date ${entriesScope}
+        union all
+        select a.lease_id, a.charge_due_on, 0, -a.amount_cents
+        from allocations a
+        where a.org_id = ? and a.applied_on <= ?::date ${allocationsScope}
+      ) rows
+      group by lease_id, due_on),
+    per_lease as (
+      select lease_id,
+        sum(bal)::int8 as balance_cents,
+        (sum(open) filter (where open > 0))::int8 as open_cents,
+        (sum(open) filter (where open > 0 and due_on <= ?::date))::int8 as past_due_cents,
+        min(due_on) filter (where open > 0 and due_on <= ?::date) as oldest_unpaid_due_on,
+        (sum(open) filter (where open > 0 and due_on > ?::date))::int8 as not_due_cents,
+        (sum(open) filter (where open > 0 and ?::date - due_on between 0 and 30))::int8 as d0_30_cents,
+        (sum(open) filter (where open > 0 and ?::date - due_on between 31 and 60))::int8 as d31_60_cents,
+        (sum(open) filter (where open > 0 and ?::date - due_on between 61 and 90))::int8 as d61_90_cents,
+        (sum(open) filter (where open > 0 and ?::date - due_on > 90))::int8 as d90_plus_cents
+      from per_due group by lease_id)
+    select l.id as lease_id, l.property_id, ?::text as as_of,
+      coalesce(x.balance_cents, 0) as balance_cents,
+      coalesce(x.past_due_cents, 0) as past_due_cents,
+      coalesce(x.open_cents, 0) as open_cents,
+      to_char(x.oldest_unpaid_due_on, 'YYYY-MM-DD') as oldest_unpaid_due_on,
+      coalesce(?::date - x.oldest_unpaid_due_on, 0) as days_past_due,
+      coalesce(x.not_due_cents, 0) as not_due_cents,
+      coalesce(x.d0_30_cents, 0) as d0_30_cents,
+      coalesce(x.d31_60_cents, 0) as d31_60_cents,
+      coalesce(x.d61_90_cents, 0) as d61_90_cents,
+      coalesce(x.d90_plus_cents, 0) as d90_plus_cents
+    from leases l left join per_lease x on x.lease_id = l.id
+    where l.org_id = ? ${leasesScope}`;
   return { sql, bindings };
 }
 
@@ -68,17 +96,13 @@ interface AgingRow {
   balance_cents: number;
   past_due_cents: number;
   open_cents: number;
-  open_charges: number;
   oldest_unpaid_due_on: string | null;
+  days_past_due: number;
   not_due_cents: number;
   d0_30_cents: number;
   d31_60_cents: number;
   d61_90_cents: number;
   d90_plus_cents: number;
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 export function toLeaseAging(row: AgingRow): LeaseAging {
@@ -89,9 +113,8 @@ export function toLeaseAging(row: AgingRow): LeaseAging {
     balance_cents: row.balance_cents,
     past_due_cents: row.past_due_cents,
     unapplied_credit_cents: Math.max(0, row.open_cents - row.balance_cents),
-    open_charges: row.open_charges,
     oldest_unpaid_due_on: row.oldest_unpaid_due_on,
-    days_past_due: row.oldest_unpaid_due_on ? daysBetween(row.oldest_unpaid_due_on, row.as_of) : 0,
+    days_past_due: row.days_past_due,
     aging: {
       not_due_cents: row.not_due_cents,
       d0_30_cents: row.d0_30_cents,
@@ -102,15 +125,47 @@ export function toLeaseAging(row: AgingRow): LeaseAging {
   };
 }
 
+/**
+ * The local day(s) an instant falls on across the org's properties, with the properties on
+ * each. US zones put any instant on at most two calendar days, so an instant costs one or two
+ * runs of the per-day query instead of a per-row time-zone conversion.
+ */
+async function localDays(trx: Trx, orgId: string, instant: Date): Promise<{ date: string; propertyIds: string[] }[]> {
+  const result = await trx.raw<{ rows: { date: string; property_ids: string[] }[] }>(
+    `select to_char((?::timestamptz at time zone timezone)::date, 'YYYY-MM-DD') as date, array_agg(id order by id) as property_ids
+     from properties where org_id = ? group by 1 order by 1`,
+    [instant, orgId],
+  );
+  return result.rows.map((r) => ({ date: r.date, propertyIds: r.property_ids }));
+}
+
+/** Runs the per-day query once per local day `asOf` stands for, each scoped to its properties. */
+async function eachDay<T>(
+  trx: Trx,
+  orgId: string,
+  asOf: AsOf,
+  scope: AgingScope,
+  run: (date: string, scope: AgingScope) => Promise<T[]>,
+): Promise<T[]> {
+  if ('date' in asOf) return run(asOf.date, scope);
+  const days = await localDays(trx, orgId, asOf.instant);
+  if (days.length === 1) return run(days[0]!.date, scope);
+  const out: T[] = [];
+  for (const day of days) out.push(...(await run(day.date, { ...scope, propertyIds: day.propertyIds })));
+  return out;
+}
+
 export async function leaseAging(
   trx: Trx,
   orgId: string,
   asOf: AsOf,
   leaseIds?: readonly string[],
 ): Promise<LeaseAging[]> {
-  const { sql, bindings } = leaseAgingQuery(orgId, asOf, leaseIds);
-  const result = await trx.raw<{ rows: AgingRow[] }>(`${sql} order by asof.lease_id`, bindings);
-  return result.rows.map(toLeaseAging);
+  const rows = await eachDay(trx, orgId, asOf, leaseIds ? { leaseIds } : {}, async (date, scope) => {
+    const { sql, bindings } = leaseAgingQuery(orgId, date, scope);
+    return (await trx.raw<{ rows: AgingRow[] }>(sql, bindings)).rows;
+  });
+  return rows.map(toLeaseAging).sort((a, b) => (a.lease_id < b.lease_id ? -1 : a.lease_id > b.lease_id ? 1 : 0));
 }
 
 export interface PropertyAging {
@@ -127,15 +182,18 @@ export interface PropertyAging {
 
 /** The portfolio aging table, summed per property in the database (no per-lease rows shipped). */
 export async function portfolioAging(trx: Trx, orgId: string, asOf: AsOf): Promise<PropertyAging[]> {
-  const { sql, bindings } = leaseAgingQuery(orgId, asOf);
-  const result = await trx.raw<{ rows: PropertyAging[] }>(
-    `select property_id, count(*)::int8 as leases,
-            count(*) filter (where past_due_cents > 0 and as_of::date > oldest_unpaid_due_on::date)::int8 as delinquent_leases,
-            sum(balance_cents)::int8 as balance_cents, sum(not_due_cents)::int8 as not_due_cents,
-            sum(d0_30_cents)::int8 as d0_30_cents, sum(d31_60_cents)::int8 as d31_60_cents,
-            sum(d61_90_cents)::int8 as d61_90_cents, sum(d90_plus_cents)::int8 as d90_plus_cents
-     from (${sql}) per_lease group by property_id order by property_id`,
-    bindings,
-  );
-  return result.rows;
+  const rows = await eachDay(trx, orgId, asOf, {}, async (date, scope) => {
+    const { sql, bindings } = leaseAgingQuery(orgId, date, scope);
+    const result = await trx.raw<{ rows: PropertyAging[] }>(
+      `select property_id, count(*)::int8 as leases,
+              count(*) filter (where days_past_due > 0)::int8 as delinquent_leases,
+              sum(balance_cents)::int8 as balance_cents, sum(not_due_cents)::int8 as not_due_cents,
+              sum(d0_30_cents)::int8 as d0_30_cents, sum(d31_60_cents)::int8 as d31_60_cents,
+              sum(d61_90_cents)::int8 as d61_90_cents, sum(d90_plus_cents)::int8 as d90_plus_cents
+       from (${sql}) per_lease group by property_id`,
+      bindings,
+    );
+    return result.rows;
+  });
+  return rows.sort((a, b) => (a.property_id < b.property_id ? -1 : 1));
 }

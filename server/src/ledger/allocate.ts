@@ -25,7 +25,7 @@ export async function allocateOpenItems(trx: Trx, orgId: string, leases: string,
      paid as (select charge_id, sum(amount_cents) as amount from applied group by charge_id),
      used as (select credit_id, sum(amount_cents) as amount from applied group by credit_id),
      open_charges as materialized (
-       select c.lease_id, c.id, c.effective_on, c.amount_cents - coalesce(p.amount, 0) as open,
+       select c.lease_id, c.id, c.effective_on, c.due_on, c.amount_cents - coalesce(p.amount, 0) as open,
               sum(c.amount_cents - coalesce(p.amount, 0)) over (partition by c.lease_id order by c.due_on, c.id) as upto
        from entries c left join paid p on p.charge_id = c.id
        where c.kind = 'charge' and c.amount_cents - coalesce(p.amount, 0) > 0),
@@ -36,10 +36,10 @@ export async function allocateOpenItems(trx: Trx, orgId: string, leases: string,
        where e.kind in ('payment', 'credit', 'write_off')
          and e.amount_cents - coalesce(u.amount, 0) > 0
          and not exists (select 1 from entries r where r.reverses_id = e.id))
-     insert into allocations (org_id, lease_id, charge_id, credit_id, amount_cents, applied_on, created_at)
+     insert into allocations (org_id, lease_id, charge_id, credit_id, amount_cents, applied_on, charge_due_on, created_at)
      select ?, c.lease_id, c.id, p.id,
             least(c.upto, p.upto) - greatest(c.upto - c.open, p.upto - p.available),
-            greatest(c.effective_on, p.effective_on), ?
+            greatest(c.effective_on, p.effective_on), c.due_on, ?
      from open_charges c
      join open_credits p on p.lease_id = c.lease_id
        and c.upto - c.open < p.upto and p.upto - p.available < c.upto`,

@@ -176,10 +176,10 @@ async function mergeReversals(trx: Trx, { orgId, source, now }: MergeContext): P
      marked as (
        update ledger_stage s set status = 'inserted' from inserted i
        where s.external_id = i.external_id and s.status = 'new')
-     insert into allocations (org_id, lease_id, charge_id, credit_id, amount_cents, applied_on, reversal_id, created_at)
-     select a.org_id, a.lease_id, a.charge_id, a.credit_id, -sum(a.amount_cents), i.effective_on, i.id, ?
+     insert into allocations (org_id, lease_id, charge_id, credit_id, amount_cents, applied_on, charge_due_on, reversal_id, created_at)
+     select a.org_id, a.lease_id, a.charge_id, a.credit_id, -sum(a.amount_cents), i.effective_on, a.charge_due_on, i.id, ?
      from inserted i join allocations a on a.credit_id = i.reverses_id
-     group by a.org_id, a.lease_id, a.charge_id, a.credit_id, i.effective_on, i.id
+     group by a.org_id, a.lease_id, a.charge_id, a.credit_id, a.charge_due_on, i.effective_on, i.id
      having sum(a.amount_cents) > 0`,
     [orgId, source, now, now],
   );
