@@ -89,6 +89,16 @@ export function leaseAgingQuery(
   return { sql, bindings };
 }
 
+/**
+ * Session settings for the aging statements, local to the caller's transaction. The per-due
+ * aggregate has about one group per open charge; PostgreSQL's default 4 MB work_mem spills it
+ * to disk at portfolio scale. JIT compiles the many FILTER expressions anew on every run,
+ * which costs more than it saves for a statement that runs in about a second.
+ */
+export async function prepareAgingTransaction(trx: Trx): Promise<void> {
+  await trx.raw(`select set_config('work_mem', '128MB', true), set_config('jit', 'off', true)`);
+}
+
 interface AgingRow {
   lease_id: string;
   property_id: string;
@@ -161,6 +171,7 @@ export async function leaseAging(
   asOf: AsOf,
   leaseIds?: readonly string[],
 ): Promise<LeaseAging[]> {
+  if (!leaseIds) await prepareAgingTransaction(trx);
   const rows = await eachDay(trx, orgId, asOf, leaseIds ? { leaseIds } : {}, async (date, scope) => {
     const { sql, bindings } = leaseAgingQuery(orgId, date, scope);
     return (await trx.raw<{ rows: AgingRow[] }>(sql, bindings)).rows;
@@ -182,6 +193,7 @@ export interface PropertyAging {
 
 /** The portfolio aging table, summed per property in the database (no per-lease rows shipped). */
 export async function portfolioAging(trx: Trx, orgId: string, asOf: AsOf): Promise<PropertyAging[]> {
+  await prepareAgingTransaction(trx);
   const rows = await eachDay(trx, orgId, asOf, {}, async (date, scope) => {
     const { sql, bindings } = leaseAgingQuery(orgId, date, scope);
     const result = await trx.raw<{ rows: PropertyAging[] }>(

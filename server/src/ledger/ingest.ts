@@ -59,6 +59,9 @@ export async function ingestChunk(
     [ctx.orgId],
   );
   const merged = await mergeStage(trx, { ...ctx, hasReversals: valid.some((v) => v.event.kind === 'reversal') });
+  // Statuses changed during the merge; fresh statistics let the allocation plan hash-join
+  // per lease instead of assuming one affected lease and nesting loops.
+  await trx.raw('analyze ledger_stage');
   const allocations = await allocateOpenItems(
     trx,
     ctx.orgId,
