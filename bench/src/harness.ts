@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Readable } from 'node:stream';
@@ -138,11 +139,18 @@ export async function printEnvironment(knex: Knex): Promise<void> {
      order by name`,
   );
   const cpus = os.cpus();
+  let code = 'unknown';
+  try {
+    code = execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: 'pipe' }).trim();
+  } catch {
+    // not a git checkout
+  }
   heading('environment');
   table([
     ['peak RSS', `${int(process.resourceUsage().maxRSS / 1024)} MB (process.resourceUsage().maxRSS)`],
     ['machine', `${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${int(os.totalmem() / 2 ** 30)} GB RAM`],
     ['node', process.version],
+    ['code', `git ${code}`],
     ['server', version.rows[0]?.version ?? 'unknown'],
     ['settings', settings.rows.map((s) => `${s.name}=${s.setting}`).join(', ')],
   ]);

@@ -14,6 +14,8 @@ const ORG_TABLES = [
   'tenant_consents',
   'ledger_entries',
   'allocations',
+  'lease_dues',
+  'ledger_watermarks',
   'ingest_rejections',
   'cases',
   'case_events',
@@ -176,6 +178,26 @@ create table allocations (
 create index allocations_charge on allocations (charge_id) include (amount_cents, applied_on);
 create index allocations_credit on allocations (credit_id) include (amount_cents, applied_on);
 create index allocations_lease on allocations (org_id, lease_id);
+
+-- Current state, derived: per lease and due date, what was charged and what has been applied
+-- to it (due_on '-infinity' holds the lease's payments, credits and write-offs as negatives and
+-- reversals as positives, so the sum over a lease is its balance). Rebuilt for the touched
+-- leases by every ingest, in the same transaction; aging "as of" a day on or after the org's
+-- watermark reads this instead of the whole history.
+create table lease_dues (
+  org_id text not null,
+  lease_id text not null,
+  due_on date not null,
+  charged_cents bigint not null,
+  allocated_cents bigint not null,
+  primary key (org_id, lease_id, due_on)
+);
+
+-- The latest effective date in an org's ledger: aging as of an earlier day needs the history.
+create table ledger_watermarks (
+  org_id text primary key references orgs,
+  last_effective_on date not null
+);
 
 -- Every rejected ledger event is kept with its reason: nothing is silently dropped.
 create table ingest_rejections (

@@ -1,5 +1,5 @@
 import { LedgerEvent } from '@arrears/shared';
-import { leaseAging, portfolioAging } from '../ledger/aging.ts';
+import { agingSource, leaseAging, leaseAgingQuery, portfolioAging, type AgingSource } from '../ledger/aging.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { isDemoLoaded, loadDemoPortfolio } from './load.ts';
 import { generateDemoPortfolio } from './portfolio.ts';
@@ -95,5 +95,19 @@ describe('loadDemoPortfolio', () => {
 
     const nsf = await db.knex('ledger_entries').where({ org_id: 'demo', kind: 'reversal' }).count({ n: '*' });
     expect(Number(nsf[0]!.n)).toBeGreaterThan(0);
+  });
+
+  test('the maintained current state ages every lease exactly as the full history does', async () => {
+    const both = await db.withOrg('demo', async (trx) => {
+      expect(await agingSource(trx, 'demo', AS_OF_DATE)).toBe('current');
+      expect(await agingSource(trx, 'demo', '2026-06-30')).toBe('history');
+      const run = async (source: AgingSource) => {
+        const { sql, bindings } = leaseAgingQuery('demo', AS_OF_DATE, {}, source);
+        return (await trx.raw(`${sql} order by lease_id`, bindings)).rows;
+      };
+      return { current: await run('current'), history: await run('history') };
+    });
+    expect(both.current).toHaveLength(500);
+    expect(both.current).toEqual(both.history);
   });
 });

@@ -5,6 +5,12 @@ import type { Trx } from '../db/database.ts';
 /** "As of" a calendar day everywhere, or an instant read as each property's local day. */
 export type AsOf = { date: string } | { instant: Date };
 
+/**
+ * Where per-(lease, due date) amounts come from: the full history (any day) or the maintained
+ * current state in lease_dues (a day on or after the org's ledger watermark).
+ */
+export type AgingSource = 'history' | 'current';
+
 export interface AgingScope {
   leaseIds?: readonly string[];
   propertyIds?: readonly string[];
@@ -26,6 +32,7 @@ export function leaseAgingQuery(
   orgId: string,
   date: string,
   scope: AgingScope = {},
+  source: AgingSource = 'history',
 ): { sql: string; bindings: Knex.RawBinding[] } {
   const bindings: Knex.RawBinding[] = [];
   const leaseScope = (column: string) => {
@@ -40,14 +47,20 @@ export function leaseAgingQuery(
     }
     return sql;
   };
-  bindings.push(orgId, date);
-  const entriesScope = leaseScope('e.lease_id');
-  bindings.push(orgId, date);
-  const allocationsScope = leaseScope('a.lease_id');
-  bindings.push(date, date, date, date, date, date, date, date, date, orgId);
-  const leasesScope = leaseScope('l.id');
-  const sql = `
-    with per_due as (
+  let perDue: string;
+  if (source === 'current') {
+    // Nothing in the ledger is dated after the day asked for: the maintained state is the answer.
+    bindings.push(orgId);
+    perDue = `
+      select lease_id, due_on, charged_cents as bal,
+             case when due_on = '-infinity' then 0 else charged_cents - allocated_cents end as open
+      from lease_dues d where d.org_id = ? ${leaseScope('d.lease_id')}`;
+  } else {
+    bindings.push(orgId, date);
+    const entriesScope = leaseScope('e.lease_id');
+    bindings.push(orgId, date);
+    const allocationsScope = leaseScope('a.lease_id');
+    perDue = `
       select lease_id, due_on, sum(bal) as bal, sum(open) as open
       from (
         select e.lease_id, e.due_on,
@@ -60,7 +73,12 @@ export function leaseAgingQuery(
         from allocations a
         where a.org_id = ? and a.applied_on <= ?::date ${allocationsScope}
       ) rows
-      group by lease_id, due_on),
+      group by lease_id, due_on`;
+  }
+  bindings.push(date, date, date, date, date, date, date, date, date, orgId);
+  const leasesScope = leaseScope('l.id');
+  const sql = `
+    with per_due as (${perDue}),
     per_lease as (
       select lease_id,
         sum(bal)::int8 as balance_cents,
@@ -149,19 +167,30 @@ async function localDays(trx: Trx, orgId: string, instant: Date): Promise<{ date
   return result.rows.map((r) => ({ date: r.date, propertyIds: r.property_ids }));
 }
 
+/** The cheapest source that answers for `date` exactly. */
+export async function agingSource(trx: Trx, orgId: string, date: string): Promise<AgingSource> {
+  const result = await trx.raw<{ rows: { current: boolean }[] }>(
+    `select coalesce((select last_effective_on <= ?::date from ledger_watermarks where org_id = ?), true) as current`,
+    [date, orgId],
+  );
+  return result.rows[0]!.current ? 'current' : 'history';
+}
+
 /** Runs the per-day query once per local day `asOf` stands for, each scoped to its properties. */
 async function eachDay<T>(
   trx: Trx,
   orgId: string,
   asOf: AsOf,
   scope: AgingScope,
-  run: (date: string, scope: AgingScope) => Promise<T[]>,
+  run: (date: string, scope: AgingScope, source: AgingSource) => Promise<T[]>,
 ): Promise<T[]> {
-  if ('date' in asOf) return run(asOf.date, scope);
-  const days = await localDays(trx, orgId, asOf.instant);
-  if (days.length === 1) return run(days[0]!.date, scope);
+  const days: { date: string; propertyIds?: string[] }[] =
+    'date' in asOf ? [{ date: asOf.date }] : await localDays(trx, orgId, asOf.instant);
   const out: T[] = [];
-  for (const day of days) out.push(...(await run(day.date, { ...scope, propertyIds: day.propertyIds })));
+  for (const day of days) {
+    const dayScope = days.length > 1 && day.propertyIds ? { ...scope, propertyIds: day.propertyIds } : scope;
+    out.push(...(await run(day.date, dayScope, await agingSource(trx, orgId, day.date))));
+  }
   return out;
 }
 
@@ -172,8 +201,8 @@ export async function leaseAging(
   leaseIds?: readonly string[],
 ): Promise<LeaseAging[]> {
   if (!leaseIds) await prepareAgingTransaction(trx);
-  const rows = await eachDay(trx, orgId, asOf, leaseIds ? { leaseIds } : {}, async (date, scope) => {
-    const { sql, bindings } = leaseAgingQuery(orgId, date, scope);
+  const rows = await eachDay(trx, orgId, asOf, leaseIds ? { leaseIds } : {}, async (date, scope, source) => {
+    const { sql, bindings } = leaseAgingQuery(orgId, date, scope, source);
     return (await trx.raw<{ rows: AgingRow[] }>(sql, bindings)).rows;
   });
   return rows.map(toLeaseAging).sort((a, b) => (a.lease_id < b.lease_id ? -1 : a.lease_id > b.lease_id ? 1 : 0));
@@ -194,8 +223,8 @@ export interface PropertyAging {
 /** The portfolio aging table, summed per property in the database (no per-lease rows shipped). */
 export async function portfolioAging(trx: Trx, orgId: string, asOf: AsOf): Promise<PropertyAging[]> {
   await prepareAgingTransaction(trx);
-  const rows = await eachDay(trx, orgId, asOf, {}, async (date, scope) => {
-    const { sql, bindings } = leaseAgingQuery(orgId, date, scope);
+  const rows = await eachDay(trx, orgId, asOf, {}, async (date, scope, source) => {
+    const { sql, bindings } = leaseAgingQuery(orgId, date, scope, source);
     const result = await trx.raw<{ rows: PropertyAging[] }>(
       `select property_id, count(*)::int8 as leases,
               count(*) filter (where days_past_due > 0)::int8 as delinquent_leases,

@@ -4,6 +4,7 @@ import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { noteLedgerWrites } from '../db/statistics.ts';
 import { allocateOpenItems } from './allocate.ts';
+import { raiseWatermark, refreshLeaseDues } from './lease-dues.ts';
 import { mergeStage } from './merge.ts';
 import { createStage, loadStage } from './stage.ts';
 import { validateLedgerRecords, type NumberedRecord } from './validate.ts';
@@ -68,6 +69,13 @@ export async function ingestChunk(
     `select distinct lease_id from ledger_stage where status = 'inserted'`,
     ctx.now,
   );
+  if (merged.inserted > 0) {
+    await refreshLeaseDues(trx, ctx.orgId, `select distinct lease_id from ledger_stage where status = 'inserted'`);
+    const latest = await trx.raw<{ rows: { day: string | null }[] }>(
+      `select to_char(max(effective_on), 'YYYY-MM-DD') as day from ledger_stage where status = 'inserted'`,
+    );
+    await raiseWatermark(trx, ctx.orgId, latest.rows[0]?.day ?? null);
+  }
   const rejected = [...invalid, ...merged.rejected].sort((a, b) => a.row - b.row);
   if (merged.inserted > 0 || rejected.length > 0) {
     await appendAudit(trx, {
