@@ -179,11 +179,11 @@ create index allocations_charge on allocations (charge_id) include (amount_cents
 create index allocations_credit on allocations (credit_id) include (amount_cents, applied_on);
 create index allocations_lease on allocations (org_id, lease_id);
 
--- Current state, derived: per lease and due date, what was charged and what has been applied
--- to it (due_on '-infinity' holds the lease's payments, credits and write-offs as negatives and
--- reversals as positives, so the sum over a lease is its balance). Rebuilt for the touched
--- leases by every ingest, in the same transaction; aging "as of" a day on or after the org's
--- watermark reads this instead of the whole history.
+-- Current state, derived: per lease and due date with something still open, what was charged
+-- and what has been applied to it; one more row per lease (due_on '-infinity') holds minus the
+-- credit not yet applied, so open amounts plus that row sum to the balance. Rebuilt for the
+-- touched leases by every ingest, in the same transaction; aging "as of" a day on or after the
+-- org's watermark reads this instead of the whole history.
 create table lease_dues (
   org_id text not null,
   lease_id text not null,

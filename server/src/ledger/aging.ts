@@ -52,7 +52,7 @@ export function leaseAgingQuery(
     // Nothing in the ledger is dated after the day asked for: the maintained state is the answer.
     bindings.push(orgId);
     perDue = `
-      select lease_id, due_on, charged_cents as bal,
+      select lease_id, due_on, charged_cents - allocated_cents as bal,
              case when due_on = '-infinity' then 0 else charged_cents - allocated_cents end as open
       from lease_dues d where d.org_id = ? ${leaseScope('d.lease_id')}`;
   } else {
