@@ -27,7 +27,7 @@ function parse(message: string): Logged | undefined {
 }
 
 /**
- * Ingests one more chunk with auto_explain logging every top-level statement of the
+ * Ingests one chunk with auto_explain logging every top-level statement of the
  * transaction (actual times, rows, buffers) to this client, then prints the statements by
  * time and the plans of the slowest ones. Needs a superuser connection for LOAD.
  */
@@ -37,8 +37,9 @@ export async function explainIngestChunk(
   orgId: string,
   source: string,
   records: readonly NumberedRecord[],
-): Promise<void> {
-  progress(`explain: ingesting the held-back ${int(records.length)} events with auto_explain on`);
+  label: string,
+): Promise<number> {
+  progress(`explain: ingesting the ${label} (${int(records.length)} events) with auto_explain on`);
   const notices: string[] = [];
   const knex = knexFactory({
     client: 'pg',
@@ -67,7 +68,7 @@ export async function explainIngestChunk(
     );
     const logged = notices.map(parse).filter((l): l is Logged => l !== undefined);
     const total = logged.reduce((sum, l) => sum + l.ms, 0);
-    heading(`ingest statements for one chunk of ${int(records.length)} (auto_explain, timing on)`);
+    heading(`ingest statements, ${label}: ${int(records.length)} events (auto_explain, timing on)`);
     console.log(
       `  chunk wall time ${secs(ms)} (inserted ${int(value.inserted)}); statements ${secs(total)}; ` +
         `rest (validation, COPY to stage, round trips) ${secs(ms - total)}`,
@@ -78,6 +79,7 @@ export async function explainIngestChunk(
       heading(`${l.ms.toFixed(1)} ms: ${l.query.slice(0, 80)}`);
       console.log(l.plan);
     }
+    return value.inserted;
   } finally {
     await explained.close();
   }
