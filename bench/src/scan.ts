@@ -202,7 +202,8 @@ export async function run(options: BenchOptions): Promise<void> {
     ]);
     if (options.explain) {
       await explain(asOwner, 'baseline aggregate (owner)', baselineSql, [ORG]);
-      await explain(asOrg, `leaseAgingQuery as of ${AS_OF} (withOrg)`, productSql, aging.bindings);
+      await explain(asProduct, `(b) aging as of ${today} (${source})`, productSql, aging.bindings);
+      await explain(asProduct, `(c) aging as of ${today} (history)`, wrap(history.sql), history.bindings);
     }
     await printEnvironment(db.knex);
   } finally {

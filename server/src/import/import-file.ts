@@ -48,7 +48,10 @@ export async function importLedgerFile(
   const stat = await fs.promises.stat(file).catch(() => {
     throw new AppError('not_found', `${file}: no such file`);
   });
-  const chunkSize = options.chunkSize ?? 20_000;
+  const chunkSize = options.chunkSize ?? 10_000;
+  // A ledger that has never been analysed is planned as empty, and a big first chunk against
+  // it can take minutes; a small first chunk lets noteLedgerWrites gather statistics first.
+  let limit = Math.min(chunkSize, 1_000);
   const keep = options.keepRejections ?? 1000;
   const input = fs.createReadStream(file);
   const summary: ImportSummary = {
@@ -101,7 +104,8 @@ export async function importLedgerFile(
       } else {
         records.push(record);
       }
-      if (records.length + parseErrors.length >= chunkSize) {
+      if (records.length + parseErrors.length >= limit) {
+        limit = chunkSize;
         const [r, p] = [records, parseErrors];
         records = [];
         parseErrors = [];

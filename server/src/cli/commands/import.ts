@@ -23,7 +23,7 @@ export function registerImport(program: Command): void {
     .option('--source <name>', 'the source system the external ids belong to', 'import')
     .option('--strict', 'all or nothing: any bad row rolls the whole file back')
     .addOption(new Option('--format <format>', 'override detection by extension').choices(['csv', 'json', 'ndjson']))
-    .option('--chunk-size <rows>', 'rows per transaction', '20000')
+    .option('--chunk-size <rows>', 'rows per transaction (the first is at most 1,000)', '10000')
     .addHelpText(
       'after',
       '\nColumns / fields: kind, lease_id, external_id, amount_cents, effective_on, and\n' +
