@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Migration, MigrationContext } from './migration.ts';
+import { secureOrgTables } from './row-level-security.ts';
 
 /** Tables every org-owned row lives in; each gets the same row-level security policy. */
 const ORG_TABLES = [
@@ -321,26 +322,7 @@ async function rowLevelSecurity(knex: Knex, { appRole }: MigrationContext): Prom
     exception when others then null;
     end $do$;`);
   await knex.raw(`do $do$ begin execute format('grant usage on schema %I to ${appRole}', current_schema()); end $do$;`);
-  for (const table of ORG_TABLES) {
-    await knex.raw(`alter table ${table} enable row level security`);
-    await knex.raw(`
-      create policy org_isolation on ${table}
-        using (org_id = current_setting('app.org_id', true))
-        with check (org_id = current_setting('app.org_id', true))`);
-    const appendOnly = (APPEND_ONLY as readonly string[]).includes(table);
-    await knex.raw(`grant select, insert${appendOnly ? '' : ', update, delete'} on ${table} to ${appRole}`);
-  }
-  await knex.raw(
-    `do $do$ begin execute format('grant usage on all sequences in schema %I to ${appRole}', current_schema()); end $do$;`,
-  );
-  for (const table of APPEND_ONLY) {
-    await knex.raw(`
-      create trigger ${table}_append_only before update or delete on ${table}
-        for each row execute function refuse_change()`);
-    await knex.raw(`
-      create trigger ${table}_no_truncate before truncate on ${table}
-        for each statement execute function refuse_change()`);
-  }
+  await secureOrgTables(knex, appRole, ORG_TABLES, APPEND_ONLY);
 }
 
 export const foundation: Migration = {

@@ -1,7 +1,8 @@
 import { foundation } from './001_foundation.ts';
+import { escalation } from './002_escalation.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
 
 /** Every migration, in order. Forward-only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [foundation];
+export const migrations: readonly Migration[] = [foundation, escalation];

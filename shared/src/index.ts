@@ -3,3 +3,5 @@ export * from './dates.ts';
 export * from './errors.ts';
 export * from './ledger.ts';
 export * from './money.ts';
+export * from './policy.ts';
+export * from './scenario.ts';

@@ -5,6 +5,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerOrg } from './commands/org.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { isExpected, UsageError } from './context.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerImport(program);
   registerScan(program);
+  registerSimulate(program);
   registerAudit(program);
   registerOrg(program);
   program.addHelpText(

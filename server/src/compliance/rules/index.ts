@@ -1,0 +1,37 @@
+import type { NoticeKind } from '@arrears/shared';
+import { LATE_FEE_RULES, type LateFeeLimit } from './late-fees.ts';
+import { NOTICE_RULES, noticeOfDefaultRule, type NoticeRule } from './notices.ts';
+import { ruleInEffect } from './rule.ts';
+
+export { ruleInEffect, ruleRef, type RuleRef, type RuleVersion } from './rule.ts';
+export type { NoticeRule, NoticeParams } from './notices.ts';
+export type { LateFeeLimit } from './late-fees.ts';
+export { statutoryFeeCap } from './late-fees.ts';
+
+/** Jurisdictions with a state pack; any other US-XX gets the federal rules only. */
+export const STATE_PACKS = ['US-CA', 'US-NY', 'US-TX', 'US-FL'] as const;
+
+/** The notice rule in effect on a day for a jurisdiction, falling back to federal ones. */
+export function noticeRule(
+  jurisdiction: string,
+  notice: NoticeKind,
+  on: string,
+  lease: { cure_days?: number | null },
+): NoticeRule | undefined {
+  if (notice === 'notice_of_default') return noticeOfDefaultRule(lease.cure_days ?? 10);
+  for (const pack of [jurisdiction, 'US']) {
+    const versions = (NOTICE_RULES[pack] ?? []).filter((rule) => rule.params.notice === notice);
+    const found = ruleInEffect(versions, on);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function lateFeeLimit(jurisdiction: string, on: string): LateFeeLimit | undefined {
+  return ruleInEffect(LATE_FEE_RULES[jurisdiction] ?? [], on);
+}
+
+/** Every rule version shipped, for `arrears rules` and the README table. */
+export function allRules(): (NoticeRule | LateFeeLimit)[] {
+  return [...Object.values(NOTICE_RULES).flat(), ...Object.values(LATE_FEE_RULES).flat()];
+}

@@ -1,0 +1,98 @@
+import type { PolicyDocument } from '@arrears/shared';
+import { BANKRUPTCY_STAY_ACTIONS } from '../compliance/rules/federal-collection.ts';
+import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
+import { localDate } from '../time/zoned.ts';
+import type { EffectStatus } from './effects.ts';
+import type { KnownEffect, LeaseFacts } from './facts.ts';
+import { activeHolds, strongest } from './holds.ts';
+import { planNotice, type NoticeTerms } from './notices.ts';
+import { levelRank, severity } from './severity.ts';
+
+export type DispatchOutcome =
+  | { status: Extract<EffectStatus, 'sent' | 'posted'>; payload?: Record<string, unknown> }
+  | { status: Extract<EffectStatus, 'blocked' | 'suppressed' | 'cancelled'>; reason: string; rule?: RuleRef }
+  | { status: 'deferred'; until: Date; reason: string; rule?: RuleRef };
+
+/** A contact's send-time guard check, supplied by the caller (compliance/guards). */
+export type ContactGuard = (
+  effect: KnownEffect,
+  facts: LeaseFacts,
+  now: Date,
+) => { ok: true } | { ok: false; reason: string; rule?: RuleRef; retryAt?: Date };
+
+const CONTACTS = ['email', 'sms', 'call', 'letter', 'certified_letter'];
+
+/**
+ * The check at send time, on the truth of this instant: the ledger may have changed since the
+ * effect was planned (the cure race), a hold may have started, a guard may forbid the hour.
+ * Pure: the caller performs what this returns.
+ */
+export function dispatchDecision(
+  policy: PolicyDocument,
+  effect: KnownEffect,
+  facts: LeaseFacts,
+  now: Date,
+  guard: ContactGuard,
+): DispatchOutcome {
+  const holds = activeHolds(facts, facts.today);
+  const stop = strongest(holds);
+  if (stop?.effect === 'stop_all') {
+    const reason = stop.hold.kind === 'bankruptcy' ? 'bankruptcy_stay' : 'deceased';
+    return { status: 'blocked', reason, rule: ruleRef(BANKRUPTCY_STAY_ACTIONS) };
+  }
+  const automated = effect.request_id === null;
+  const sev = severity(policy, facts);
+  switch (effect.type) {
+    case 'late_fee': {
+      const period = String(effect.payload.period_due_on);
+      if (!facts.open_charges.some((c) => c.due_on === period && c.charge_type === 'rent'))
+        return { status: 'suppressed', reason: 'paid_before_fee' };
+      if (stop?.effect === 'pause') return { status: 'suppressed', reason: `hold_${stop.hold.kind}` };
+      return { status: 'posted' };
+    }
+    case 'nsf_fee':
+      return { status: 'posted' };
+    case 'notice': {
+      const served = localDate(now, facts.property.timezone);
+      const plan = planNotice(
+        effect.payload.notice as NoticeTerms['notice'],
+        facts,
+        served,
+        effect.payload.channels as string[] | undefined,
+      );
+      if (!plan.ok) return { status: 'blocked', reason: plan.reason };
+      if (plan.terms.amount_demanded_cents <= 0 && plan.terms.notice !== 'validation')
+        return { status: 'cancelled', reason: 'nothing_owed' };
+      return { status: 'sent', payload: { ...plan.terms } };
+    }
+    case 'referral':
+    case 'placement':
+    case 'write_off':
+    case 'credit_report':
+      if (sev.balance_cents <= 0) return { status: 'cancelled', reason: 'cured' };
+      return { status: 'sent' };
+    default:
+      break;
+  }
+  if (automated && effect.payload.reminder !== true) {
+    if (sev.balance_cents <= 0) return { status: 'suppressed', reason: 'paid' };
+    const stepLevel = String(effect.payload.level ?? '');
+    if (stepLevel && levelRank(policy, sev.level) < levelRank(policy, stepLevel))
+      return { status: 'suppressed', reason: 'level_dropped' };
+    if (stop?.effect === 'pause') return { status: 'suppressed', reason: `hold_${stop.hold.kind}` };
+  }
+  if (CONTACTS.includes(effect.type)) {
+    const verdict = guard(effect, facts, now);
+    if (!verdict.ok) {
+      if (automated && verdict.retryAt)
+        return {
+          status: 'deferred',
+          until: verdict.retryAt,
+          reason: verdict.reason,
+          ...(verdict.rule ? { rule: verdict.rule } : {}),
+        };
+      return { status: 'blocked', reason: verdict.reason, ...(verdict.rule ? { rule: verdict.rule } : {}) };
+    }
+  }
+  return { status: 'sent' };
+}

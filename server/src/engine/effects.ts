@@ -1,0 +1,40 @@
+import type { RuleRef } from '../compliance/rules/index.ts';
+
+export type EffectStatus =
+  | 'scheduled'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'rejected'
+  | 'sent'
+  | 'posted'
+  | 'blocked'
+  | 'suppressed'
+  | 'cancelled'
+  | 'cured';
+
+/** A new entry in the action ledger / outbox. The key makes it happen at most once, ever. */
+export interface NewEffect {
+  key: string;
+  type: string;
+  status: EffectStatus;
+  due_at: Date;
+  step_id?: string;
+  anchor_due_on?: string;
+  request_id?: string;
+  drafted_by?: string;
+  reason?: string;
+  rule?: RuleRef;
+  payload: Record<string, unknown>;
+}
+
+export type EffectCommand =
+  | { op: 'create'; effect: NewEffect }
+  | {
+      op: 'update';
+      key: string;
+      status: EffectStatus;
+      reason?: string;
+      decided_by?: string;
+      payload?: Record<string, unknown>;
+    }
+  | { op: 'hold'; id: string; status: 'kept' | 'broken' | 'expired'; ends_on: string; reason: string };

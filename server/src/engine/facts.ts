@@ -1,0 +1,109 @@
+import type {
+  ChargeType,
+  CollectorCapacity,
+  HoldKind,
+  LateFeeTerms,
+  LeaseKind,
+  NoticeKind,
+  TenantType,
+  UserRole,
+} from '@arrears/shared';
+
+/**
+ * Everything the engine may know about a lease at one instant, read by the caller (the runner,
+ * `simulate`) in one transaction. The engine performs no I/O: what is not here, it cannot use.
+ */
+export interface LeaseFacts {
+  org: { reg_f_for_all: boolean; fee_review: boolean; partial_payment_after_notice: 'accept_with_receipt' | 'reject' };
+  property: {
+    id: string;
+    jurisdiction: string;
+    timezone: string;
+    units: number;
+    cares_covered: boolean;
+    late_fee: LateFeeTerms | null;
+  };
+  lease: {
+    id: string;
+    kind: LeaseKind;
+    rent_cents: number;
+    due_day: number;
+    grace_days: number;
+    late_fee: LateFeeTerms | null;
+    collector: CollectorCapacity;
+    segment: string | null;
+    cure_days: number | null;
+    autopay: boolean;
+    status: string;
+    moved_out_on: string | null;
+  };
+  tenants: { id: string; type: TenantType; role: string }[];
+  /** The lease's local day at `now`. */
+  today: string;
+  /** Charges with something still open, oldest due first, including ones not yet due. */
+  open_charges: {
+    external_id: string;
+    charge_type: ChargeType;
+    due_on: string;
+    amount_cents: number;
+    open_cents: number;
+  }[];
+  /** Payments, credits, write-offs and reversals, in posting order. */
+  credits: {
+    external_id: string;
+    kind: 'payment' | 'credit' | 'write_off' | 'reversal';
+    amount_cents: number;
+    effective_on: string;
+    reverses?: string;
+    reason?: string;
+  }[];
+  balance_cents: number;
+  unapplied_credit_cents: number;
+  holds: Hold[];
+  /** What the send-time guards need about reaching the primary tenant. */
+  contact: {
+    phone_timezone: string | null;
+    consents: { email: boolean; sms: boolean; voice: boolean };
+    /** Channels the tenant revoked (a STOP reply), with when. */
+    revoked: { channel: string; at: string }[];
+    call_attempts: string[];
+    conversations: string[];
+    opt_out_confirmations: number;
+  };
+}
+
+export interface Hold {
+  id: string;
+  kind: HoldKind;
+  status: 'awaiting_approval' | 'active' | 'kept' | 'broken' | 'released' | 'expired' | 'rejected';
+  starts_on: string;
+  ends_on: string | null;
+  terms: {
+    promises?: { by: string; amount_cents: number }[];
+    installments?: { by: string; amount_cents: number }[];
+    amount_cents?: number;
+    chapter?: number;
+    reason?: string;
+  };
+  created_by: string;
+}
+
+/** An effect already on record for this lease (the action ledger), as the engine needs it. */
+export interface KnownEffect {
+  key: string;
+  type: string;
+  status: string;
+  step_id: string | null;
+  anchor_due_on: string | null;
+  request_id: string | null;
+  drafted_by: string | null;
+  due_at: string;
+  payload: Record<string, unknown>;
+}
+
+export interface Actor {
+  id: string;
+  role: UserRole;
+}
+
+export type NoticeOrAction = { action: string; notice?: NoticeKind; channel?: string };

@@ -1,0 +1,99 @@
+import { addCalendarDays } from '../time/zoned.ts';
+import type { Hold, LeaseFacts } from './facts.ts';
+
+/**
+ * Holds, and how they combine (the written overlap rules):
+ * 1. bankruptcy and deceased stop everything: contact, fees, legal, collections and credit.
+ * 2. scra blocks legal steps, placement and credit reporting; contact and fees continue.
+ * 3. manual, promise_to_pay, payment_plan and payment_in_transit pause automated contact and
+ *    fees (agents' one-click contacts still go out); legal steps wait too.
+ * 4. dispute never pauses: escalation continues on the undisputed amount only.
+ * Several holds at once: the strongest effect of each applies.
+ */
+export type HoldEffect = 'stop_all' | 'pause' | 'block_legal';
+
+const EFFECT: Record<Hold['kind'], HoldEffect | null> = {
+  bankruptcy: 'stop_all',
+  deceased: 'stop_all',
+  scra: 'block_legal',
+  manual: 'pause',
+  promise_to_pay: 'pause',
+  payment_plan: 'pause',
+  payment_in_transit: 'pause',
+  dispute: null,
+};
+
+export function holdEffect(hold: Hold): HoldEffect | null {
+  return EFFECT[hold.kind];
+}
+
+/** Holds in force on a day: active, started, not ended. */
+export function activeHolds(facts: LeaseFacts, on: string): Hold[] {
+  return facts.holds.filter(
+    (hold) => hold.status === 'active' && hold.starts_on <= on && (hold.ends_on === null || hold.ends_on >= on),
+  );
+}
+
+export function strongest(holds: readonly Hold[]): { effect: HoldEffect; hold: Hold } | null {
+  const order: HoldEffect[] = ['stop_all', 'pause', 'block_legal'];
+  for (const effect of order) {
+    const hold = holds.find((h) => holdEffect(h) === effect);
+    if (hold) return { effect, hold };
+  }
+  return null;
+}
+
+export function disputedCents(facts: LeaseFacts): number {
+  return activeHolds(facts, facts.today)
+    .filter((hold) => hold.kind === 'dispute')
+    .reduce((sum, hold) => sum + (hold.terms.amount_cents ?? 0), 0);
+}
+
+/** Money received for the lease from a day on: payments and credits, minus their reversals. */
+export function receivedSince(facts: LeaseFacts, from: string, through: string): number {
+  const reversed = new Set(facts.credits.filter((c) => c.kind === 'reversal').map((c) => c.reverses));
+  return facts.credits
+    .filter((c) => (c.kind === 'payment' || c.kind === 'credit') && !reversed.has(c.external_id))
+    .filter((c) => c.effective_on >= from && c.effective_on <= through)
+    .reduce((sum, c) => sum + c.amount_cents, 0);
+}
+
+export interface HoldOutcome {
+  hold: Hold;
+  status: 'kept' | 'broken' | 'expired';
+  /** The local day the outcome happened (a broken promise: the day after the missed date). */
+  on: string;
+  reason: string;
+}
+
+/**
+ * Whether a dated hold has ended by today. A promise or plan is kept only by paying every
+ * amount by its date (a partial payment does not keep it); it breaks the day after a missed date.
+ */
+export function holdOutcome(hold: Hold, facts: LeaseFacts): HoldOutcome | null {
+  if (hold.status !== 'active') return null;
+  const schedule = hold.terms.promises ?? hold.terms.installments;
+  if (schedule && (hold.kind === 'promise_to_pay' || hold.kind === 'payment_plan')) {
+    let promised = 0;
+    for (const item of schedule) {
+      promised += item.amount_cents;
+      if (item.by >= facts.today) break;
+      if (receivedSince(facts, hold.starts_on, item.by) < promised)
+        return { hold, status: 'broken', on: addCalendarDays(item.by, 1), reason: `missed_${item.by}` };
+    }
+    const last = schedule[schedule.length - 1]!;
+    const total = schedule.reduce((sum, item) => sum + item.amount_cents, 0);
+    if (receivedSince(facts, hold.starts_on, facts.today) >= total || facts.balance_cents <= 0)
+      return { hold, status: 'kept', on: facts.today, reason: 'paid_as_promised' };
+    if (last.by < facts.today) return { hold, status: 'broken', on: addCalendarDays(last.by, 1), reason: 'missed' };
+    return null;
+  }
+  if (
+    hold.kind === 'payment_in_transit' &&
+    facts.credits.some((c) => c.kind === 'payment' && c.effective_on >= hold.starts_on)
+  )
+    return { hold, status: 'kept', on: facts.today, reason: 'payment_cleared' };
+  if (hold.ends_on !== null && hold.ends_on < facts.today)
+    return { hold, status: 'expired', on: addCalendarDays(hold.ends_on, 1), reason: 'end_date' };
+  return null;
+}

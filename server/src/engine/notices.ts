@@ -1,0 +1,83 @@
+import type { NoticeKind } from '@arrears/shared';
+import { addDays } from '../compliance/calendar/index.ts';
+import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/federal-collection.ts';
+import { noticeRule, ruleRef, type RuleRef } from '../compliance/rules/index.ts';
+import { addCalendarDays } from '../time/zoned.ts';
+import type { LeaseFacts } from './facts.ts';
+import { disputedCents } from './holds.ts';
+
+/** Notices that start a legal clock: never served without a second person's approval. */
+export const LEGAL_NOTICES: readonly NoticeKind[] = [
+  'pay_or_quit',
+  'rent_demand_14_day',
+  'notice_to_vacate',
+  'notice_of_default',
+];
+
+export interface NoticeTerms {
+  notice: NoticeKind;
+  rule: RuleRef;
+  template: string;
+  channels: string[];
+  served_on: string;
+  expires_on: string;
+  earliest_next_step_on: string;
+  amount_demanded_cents: number;
+  /** The charges the notice demands: paying them cures it. */
+  charges: string[];
+  /** Extra rules that lengthened or shaped the notice (CARES). */
+  also?: RuleRef[];
+}
+
+export type NoticePlan = { ok: true; terms: NoticeTerms; verified: boolean } | { ok: false; reason: string };
+
+/**
+ * What a notice served on a day demands and when it expires, from the rule version in effect on
+ * that day. Open credits and disputed amounts are netted out of the demand; California's
+ * pay-or-quit demands rent only.
+ */
+export function planNotice(notice: NoticeKind, facts: LeaseFacts, servedOn: string, channels?: string[]): NoticePlan {
+  const rule = noticeRule(facts.property.jurisdiction, notice, servedOn, facts.lease);
+  if (!rule) return { ok: false, reason: 'notice_not_available_in_jurisdiction' };
+  const allowed = rule.params.channels as readonly string[];
+  const chosen = channels ?? [allowed[0]!];
+  if (chosen.some((channel) => !allowed.includes(channel))) return { ok: false, reason: 'channel_not_permitted' };
+  const demanded = facts.open_charges.filter(
+    (c) => c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent'),
+  );
+  const gross = demanded.reduce((sum, c) => sum + c.open_cents, 0);
+  const amount =
+    rule.params.amount === 'none' ? 0 : Math.max(0, gross - facts.unapplied_credit_cents - disputedCents(facts));
+  let expires: string;
+  const also: RuleRef[] = [];
+  if (notice === 'validation') {
+    const receipt = addDays(servedOn, VALIDATION_RECEIPT.params.receipt_business_days, 'business', 'US');
+    expires = addCalendarDays(receipt, VALIDATION_RECEIPT.params.period_days);
+    also.push(ruleRef(VALIDATION_RECEIPT));
+  } else if (rule.params.counting === 'calendar') {
+    expires = addCalendarDays(servedOn, rule.params.period_days);
+  } else {
+    expires = addDays(servedOn, rule.params.period_days, rule.params.counting, rule.params.calendar);
+  }
+  if (notice === 'notice_to_vacate' && facts.property.cares_covered) {
+    const earliest = addCalendarDays(servedOn, CARES_NOTICE_TO_VACATE.params.min_days);
+    if (earliest > expires) expires = earliest;
+    also.push(ruleRef(CARES_NOTICE_TO_VACATE));
+  }
+  return {
+    ok: true,
+    verified: rule.verified,
+    terms: {
+      notice,
+      rule: ruleRef(rule),
+      template: rule.params.template,
+      channels: chosen,
+      served_on: servedOn,
+      expires_on: expires,
+      earliest_next_step_on: addCalendarDays(expires, 1),
+      amount_demanded_cents: amount,
+      charges: demanded.map((c) => c.external_id),
+      ...(also.length ? { also } : {}),
+    },
+  };
+}

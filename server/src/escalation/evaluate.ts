@@ -1,0 +1,221 @@
+import type { Database, Trx } from '../db/database.ts';
+import { appendAudit } from '../audit/append.ts';
+import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from '../engine/decide.ts';
+import type { EffectCommand } from '../engine/effects.ts';
+import type { Actor } from '../engine/facts.ts';
+import { loadFacts, loadKnownEffects } from './facts.ts';
+import { loadPolicy, type PinnedPolicy } from './policies.ts';
+
+export type EvaluationInput =
+  | { type: 'evaluate'; cause: string }
+  | Omit<Extract<EngineEvent, { type: 'request' }>, 'facts' | 'known'>
+  | Omit<Extract<EngineEvent, { type: 'approval' }>, 'facts' | 'known'>;
+
+export interface EscalationScope {
+  db: Database;
+  orgId: string;
+  /** The policy a lease's first case pins: by lease kind unless the org chose otherwise. */
+  policyFor(kind: 'residential' | 'commercial'): { id: string; version?: number };
+}
+
+export interface Evaluation extends Decision {
+  policy: PinnedPolicy;
+  actor: string;
+}
+
+/**
+ * Re-evaluates one lease: the engine's decision and everything it implies (case state, case
+ * events, effects in the outbox, hold outcomes, audit rows) commit in one transaction, under a
+ * lock on the lease so two workers never decide the same lease at once.
+ */
+export async function evaluateLease(
+  scope: EscalationScope,
+  leaseId: string,
+  input: EvaluationInput,
+  now: Date,
+  actor: Actor | { id: string; role: 'system' },
+): Promise<Evaluation> {
+  return scope.db.withOrg(scope.orgId, async (trx) => {
+    const lease = await trx('leases').where({ org_id: scope.orgId, id: leaseId }).forNoKeyUpdate().first('kind');
+    if (!lease) throw new Error(`lease ${leaseId} not found`);
+    const track = await trx('cases').where({ org_id: scope.orgId, id: leaseId }).first();
+    const pin = track?.policy_id
+      ? { id: track.policy_id as string, version: track.policy_version as number }
+      : scope.policyFor(lease.kind);
+    const policy = await loadPolicy(trx, scope.orgId, pin.id, pin.version);
+    const state: CaseState = track ? (track.state as CaseState) : INITIAL_STATE;
+    const facts = await loadFacts(trx, scope.orgId, leaseId, now);
+    const known = await loadKnownEffects(trx, scope.orgId, leaseId);
+    const decision = decide(policy.document, state, { ...input, facts, known } as EngineEvent, now);
+    await saveTrack(trx, scope.orgId, leaseId, track !== undefined, policy, decision, now);
+    await applyCommands(
+      trx,
+      scope.orgId,
+      leaseId,
+      decision.next.case_id ?? state.case_id,
+      decision.commands,
+      actor.id,
+      now,
+    );
+    if (decision.transition) {
+      const caseId = leaseId;
+      await trx('case_events').insert({
+        org_id: scope.orgId,
+        case_id: caseId,
+        at: now,
+        type: 'level_changed',
+        actor: actor.id,
+        data: JSON.stringify({
+          ...decision.transition,
+          anchor_due_on: decision.next.anchor_due_on,
+          policy: `${policy.id}@${policy.version}`,
+        }),
+      });
+      await appendAudit(trx, {
+        orgId: scope.orgId,
+        at: now,
+        actor: actor.id,
+        action: 'case.level_changed',
+        subjectType: 'lease',
+        subjectId: leaseId,
+        data: { ...decision.transition },
+      });
+    }
+    return { ...decision, policy, actor: actor.id };
+  });
+}
+
+async function saveTrack(
+  trx: Trx,
+  orgId: string,
+  leaseId: string,
+  exists: boolean,
+  policy: PinnedPolicy,
+  decision: Decision,
+  now: Date,
+): Promise<void> {
+  const row = {
+    status: decision.next.case_id ? 'open' : 'closed',
+    level: decision.next.level,
+    state: JSON.stringify({ ...decision.next, next_action: decision.next_action }),
+  };
+  if (exists) {
+    await trx('cases')
+      .where({ org_id: orgId, id: leaseId })
+      .update({ ...row, version: trx.raw('version + 1'), closed_at: row.status === 'closed' ? now : null });
+    return;
+  }
+  await trx('cases').insert({
+    org_id: orgId,
+    id: leaseId,
+    lease_id: leaseId,
+    ...row,
+    policy_id: policy.id,
+    policy_version: policy.version,
+    opened_at: now,
+  });
+}
+
+export async function applyCommands(
+  trx: Trx,
+  orgId: string,
+  leaseId: string,
+  caseId: string | null,
+  commands: readonly EffectCommand[],
+  actor: string,
+  now: Date,
+): Promise<void> {
+  for (const command of commands) {
+    switch (command.op) {
+      case 'create': {
+        const e = command.effect;
+        const inserted = await trx('effects')
+          .insert({
+            org_id: orgId,
+            key: e.key,
+            lease_id: leaseId,
+            case_id: caseId,
+            type: e.type,
+            status: e.status,
+            due_at: e.due_at,
+            step_id: e.step_id ?? null,
+            anchor_due_on: e.anchor_due_on ?? null,
+            request_id: e.request_id ?? null,
+            drafted_by: e.drafted_by ?? null,
+            reason: e.reason ?? null,
+            rule: e.rule ? JSON.stringify(e.rule) : null,
+            payload: JSON.stringify(e.payload),
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict(['org_id', 'key'])
+          .ignore()
+          .returning('key');
+        if (inserted.length === 0) break;
+        await appendAudit(trx, {
+          orgId,
+          at: now,
+          actor,
+          action: `effect.${e.status}`,
+          subjectType: 'effect',
+          subjectId: e.key,
+          data: {
+            type: e.type,
+            due_at: e.due_at.toISOString(),
+            ...(e.reason ? { reason: e.reason } : {}),
+            ...(e.rule ? { rule: e.rule } : {}),
+          },
+        });
+        break;
+      }
+      case 'update': {
+        const changed = await trx('effects')
+          .where({ org_id: orgId, key: command.key })
+          .whereNot({ status: command.status })
+          .update({
+            status: command.status,
+            updated_at: now,
+            ...(command.reason ? { reason: command.reason } : {}),
+            ...(command.decided_by ? { decided_by: command.decided_by } : {}),
+            ...(command.payload ? { payload: trx.raw('payload || ?::jsonb', [JSON.stringify(command.payload)]) } : {}),
+          });
+        if (changed === 0) break;
+        await appendAudit(trx, {
+          orgId,
+          at: now,
+          actor: command.decided_by ?? actor,
+          action: `effect.${command.status}`,
+          subjectType: 'effect',
+          subjectId: command.key,
+          data: command.reason ? { reason: command.reason } : {},
+        });
+        break;
+      }
+      case 'hold': {
+        await trx('holds')
+          .where({ org_id: orgId, id: command.id, status: 'active' })
+          .update({
+            status: command.status,
+            ends_on: command.ends_on,
+            closed_at: now,
+            closed_by: 'system:engine',
+            close_reason: command.reason,
+          });
+        await appendAudit(trx, {
+          orgId,
+          at: now,
+          actor: 'system:engine',
+          action: `hold.${command.status}`,
+          subjectType: 'hold',
+          subjectId: command.id,
+          data: { reason: command.reason, ends_on: command.ends_on },
+        });
+        break;
+      }
+      default: {
+        const never: never = command;
+        throw new Error(`unknown command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { evaluateSendGuards } from '../compliance/guards/evaluate.ts';
+import { nextAllowedInstant } from '../compliance/guards/quiet-hours.ts';
+import { REG_F_QUIET_HOURS } from '../compliance/rules/federal-contact.ts';
+import type { ContactGuard } from '../engine/dispatch.ts';
+import { activeHolds } from '../engine/holds.ts';
+
+/**
+ * Adapts a lease's facts to the send-time guards. Automated steps blocked only by the hour are
+ * retried at the next convenient instant; everything else is a final block with its rule.
+ */
+export const contactGuard: ContactGuard = (effect, facts, now) => {
+  const channel = effect.type as 'email' | 'sms' | 'call' | 'letter' | 'certified_letter';
+  const holds = activeHolds(facts, facts.today);
+  const zones = {
+    address: facts.property.timezone,
+    ...(facts.contact.phone_timezone ? { phone: facts.contact.phone_timezone } : {}),
+  };
+  const confirmation = effect.payload.purpose === 'opt_out_confirmation';
+  const verdict = evaluateSendGuards({
+    channel,
+    at: now,
+    debt: { kind: facts.lease.kind, collector: facts.lease.collector, regFForAll: facts.org.reg_f_for_all },
+    zones,
+    consents: facts.contact.consents,
+    revoked: facts.contact.revoked.map((r) => (r.channel === 'voice' ? 'call' : r.channel)) as (
+      'email' | 'sms' | 'call'
+    )[],
+    callHistory: facts.contact.call_attempts.map((at) => new Date(at)),
+    conversations: facts.contact.conversations.map((at) => new Date(at)),
+    holds: {
+      bankruptcy: holds.some((h) => h.kind === 'bankruptcy'),
+      deceased: holds.some((h) => h.kind === 'deceased'),
+    },
+    purpose: confirmation ? 'opt_out_confirmation' : 'collection',
+    confirmationAlreadySent: facts.contact.opt_out_confirmations > 0,
+  });
+  if (verdict.ok) return verdict;
+  if (verdict.reason === 'quiet_hours')
+    return {
+      ok: false,
+      reason: verdict.reason,
+      ...(verdict.rule ? { rule: verdict.rule } : {}),
+      retryAt: nextAllowedInstant(now, zones, REG_F_QUIET_HOURS),
+    };
+  return { ok: false, reason: verdict.reason, ...(verdict.rule ? { rule: verdict.rule } : {}) };
+};

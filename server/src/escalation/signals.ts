@@ -1,0 +1,221 @@
+import type { HoldKind } from '@arrears/shared';
+import { appendAudit } from '../audit/append.ts';
+import type { Trx } from '../db/database.ts';
+import type { Actor } from '../engine/facts.ts';
+import { addCalendarDays, localDate } from '../time/zoned.ts';
+import type { EffectStatus } from '../engine/effects.ts';
+import { applyCommands } from './evaluate.ts';
+
+/**
+ * The non-ledger triggers: a manager's flag, a status change from a CRM rule, an inbound reply,
+ * a failed delivery, a phone conversation, a hold or its release. Each is recorded (case event
+ * plus audit row) in the caller's org transaction; the caller then re-evaluates the lease.
+ * Refusals are not errors: they become `blocked` actions with a reason.
+ */
+
+export interface SignalContext {
+  trx: Trx;
+  orgId: string;
+  leaseId: string;
+  now: Date;
+  timezone: string;
+}
+
+async function caseEvent(ctx: SignalContext, type: string, actor: string, data: Record<string, unknown>, key?: string) {
+  await ensureTrack(ctx);
+  await ctx
+    .trx('case_events')
+    .insert({
+      org_id: ctx.orgId,
+      case_id: ctx.leaseId,
+      at: ctx.now,
+      type,
+      actor,
+      data: JSON.stringify(data),
+      idempotency_key: key ?? null,
+    })
+    .onConflict()
+    .ignore();
+  await appendAudit(ctx.trx, {
+    orgId: ctx.orgId,
+    at: ctx.now,
+    actor,
+    action: `case.${type}`,
+    subjectType: 'lease',
+    subjectId: ctx.leaseId,
+    data,
+  });
+}
+
+/** Case events hang off the lease's track row; make sure it exists before the first evaluation. */
+async function ensureTrack(ctx: SignalContext): Promise<void> {
+  await ctx
+    .trx('cases')
+    .insert({
+      org_id: ctx.orgId,
+      id: ctx.leaseId,
+      lease_id: ctx.leaseId,
+      status: 'closed',
+      level: 'current',
+      state: JSON.stringify(null),
+      opened_at: ctx.now,
+    })
+    .onConflict(['org_id', 'id'])
+    .ignore();
+}
+
+async function effect(
+  ctx: SignalContext,
+  key: string,
+  type: string,
+  status: EffectStatus,
+  actor: string,
+  payload: Record<string, unknown>,
+  extra: { reason?: string; request_id?: string; drafted_by?: string } = {},
+) {
+  await applyCommands(
+    ctx.trx,
+    ctx.orgId,
+    ctx.leaseId,
+    null,
+    [{ op: 'create', effect: { key, type, status, due_at: ctx.now, payload, ...extra } }],
+    actor,
+    ctx.now,
+  );
+}
+
+export async function recordFlag(ctx: SignalContext, actor: Actor, reason: string): Promise<void> {
+  await caseEvent(ctx, 'flag', actor.id, { reason, role: actor.role });
+  await effect(ctx, `${ctx.leaseId}:flag:${ctx.now.toISOString()}`, 'crm_update', 'scheduled', actor.id, {
+    template: 'manual-flag',
+    flag: reason,
+    by: actor.id,
+  });
+}
+
+export async function recordStatus(
+  ctx: SignalContext,
+  status: 'grace_period' | 'at_risk' | 'current',
+  actor: string,
+): Promise<void> {
+  await ctx.trx('leases').where({ org_id: ctx.orgId, id: ctx.leaseId }).update({ status });
+  await caseEvent(ctx, 'status', actor, { status });
+  if (status === 'at_risk')
+    await effect(ctx, `${ctx.leaseId}:status:${status}:${ctx.now.toISOString()}`, 'task', 'scheduled', actor, {
+      template: 'tenant-at-risk',
+    });
+}
+
+export async function recordConversation(ctx: SignalContext, channel: string, actor: string): Promise<void> {
+  await caseEvent(ctx, 'conversation', actor, { channel });
+}
+
+/** The channels a reply revokes: a text STOP ends texts; a spoken "stop calling" ends calls. */
+const REVOKES: Record<string, string> = { sms: 'sms', call: 'voice', email: 'email' };
+
+export async function recordOptOut(ctx: SignalContext, channel: string, tenantIds: string[]): Promise<void> {
+  for (const tenantId of tenantIds)
+    await ctx
+      .trx('tenant_consents')
+      .insert({
+        org_id: ctx.orgId,
+        tenant_id: tenantId,
+        channel: REVOKES[channel] ?? channel,
+        granted: false,
+        source: `revoked:${channel}-reply`,
+        changed_at: ctx.now,
+      })
+      .onConflict(['org_id', 'tenant_id', 'channel'])
+      .merge();
+  await caseEvent(ctx, 'consent_revoked', 'tenant', { channel });
+  if (channel === 'sms')
+    await effect(
+      ctx,
+      `${ctx.leaseId}:opt-out-confirmation:${ctx.now.toISOString()}`,
+      'sms',
+      'scheduled',
+      'system:consent',
+      { template: 'opt-out-confirmation', purpose: 'opt_out_confirmation' },
+    );
+}
+
+export async function recordHelpRequest(ctx: SignalContext, channel: string, body: string): Promise<void> {
+  await caseEvent(ctx, 'help_requested', 'tenant', { channel, body });
+  await effect(ctx, `${ctx.leaseId}:help:${ctx.now.toISOString()}`, 'task', 'scheduled', 'system:inbound', {
+    template: 'tenant-asked-for-help',
+    body,
+  });
+  // Automation pauses while a person answers: a manual hold for a week, released by any agent.
+  const today = localDate(ctx.now, ctx.timezone);
+  await insertHold(
+    ctx,
+    `help-${ctx.now.toISOString()}`,
+    'manual',
+    'active',
+    today,
+    addCalendarDays(today, 7),
+    { reason: 'tenant_asked_for_help' },
+    'system:inbound',
+  );
+}
+
+export async function recordDeliveryFailure(
+  ctx: SignalContext,
+  channel: string,
+  fallback: string | undefined,
+): Promise<void> {
+  const last = await ctx
+    .trx('effects')
+    .where({ org_id: ctx.orgId, lease_id: ctx.leaseId, type: channel, status: 'sent' })
+    .orderBy('seq', 'desc')
+    .first('key', 'payload');
+  await caseEvent(ctx, 'delivery_failed', 'system:provider', { channel, effect: last?.key ?? null });
+  if (last && fallback)
+    await effect(ctx, `${last.key}:fallback:${fallback}`, fallback, 'scheduled', 'system:provider', {
+      ...last.payload,
+      delivery: undefined,
+      fallback_for: last.key,
+    });
+}
+
+export async function insertHold(
+  ctx: SignalContext,
+  id: string,
+  kind: HoldKind,
+  status: 'active' | 'awaiting_approval',
+  startsOn: string,
+  endsOn: string | null,
+  terms: Record<string, unknown>,
+  by: string,
+): Promise<boolean> {
+  const inserted = await ctx
+    .trx('holds')
+    .insert({
+      org_id: ctx.orgId,
+      id,
+      lease_id: ctx.leaseId,
+      kind,
+      status,
+      starts_on: startsOn,
+      ends_on: endsOn,
+      terms: JSON.stringify(terms),
+      created_by: by,
+      created_at: ctx.now,
+    })
+    .onConflict(['org_id', 'id'])
+    .ignore()
+    .returning('id');
+  if (inserted.length === 0) return false;
+  await appendAudit(ctx.trx, {
+    orgId: ctx.orgId,
+    at: ctx.now,
+    actor: by,
+    action: `hold.${status === 'active' ? 'recorded' : 'drafted'}`,
+    subjectType: 'hold',
+    subjectId: id,
+    data: { kind, starts_on: startsOn, ends_on: endsOn, ...terms },
+  });
+  return true;
+}
+
+export { effect as recordEffect };

@@ -1,0 +1,505 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { PolicyDocument, Scenario, ScenarioEvent, UserRole } from '@arrears/shared';
+import { loadConfig } from '../config/config.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import type { ContactGuard } from '../engine/dispatch.ts';
+import type { Actor } from '../engine/facts.ts';
+import { admitHold, admitRelease } from '../engine/hold-rules.ts';
+import { dispatchEffect, dueEffects } from '../escalation/dispatch.ts';
+import { evaluateLease, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
+import { publishPolicy } from '../escalation/policies.ts';
+import * as signals from '../escalation/signals.ts';
+import { ingestLedgerEvents } from '../ledger/ingest.ts';
+import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
+import { classifyReply } from './replies.ts';
+
+export const SIM_ORG = 'sim';
+
+export interface SimulationRun {
+  db: Database;
+  scenario: Scenario;
+  policyId: string;
+  close(): Promise<void>;
+}
+
+interface TimelineItem {
+  at: Date;
+  order: number;
+  event?: ScenarioEvent;
+  daily?: { lease: string };
+}
+
+/**
+ * Runs a scenario through the production path: ledger ingest, `evaluateLease`, `dispatchEffect`,
+ * hold and signal recording, all on a throwaway embedded database, with the clock moved from
+ * one instant to the next (events, each lease's local midnight, each effect's due time).
+ */
+export async function runScenario(scenario: Scenario, guard: ContactGuard): Promise<SimulationRun> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-'));
+  const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dir, ARREARS_DEMO: 'false' }));
+  const close = async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const startedAt = zonedInstant(scenario.start, '00:00', scenario.properties[0]!.timezone);
+    const policyId = await seed(db, scenario, startedAt);
+    const sim = new Simulation(db, scenario, policyId, guard);
+    await sim.run();
+    return { db, scenario, policyId, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function seed(db: Database, s: Scenario, now: Date): Promise<string> {
+  await db.knex('orgs').insert({ org_id: SIM_ORG, name: 'Simulation', settings: JSON.stringify(s.org) });
+  return db.withOrg(SIM_ORG, async (trx) => {
+    if (s.users.length) await trx('users').insert(s.users.map((u) => ({ org_id: SIM_ORG, id: u.id, role: u.role })));
+    await trx('properties').insert(
+      s.properties.map((p) => ({
+        org_id: SIM_ORG,
+        id: p.id,
+        name: p.id,
+        jurisdiction: p.jurisdiction,
+        timezone: p.timezone,
+        units: p.units,
+        cares_covered: p.cares_covered,
+        late_fee: p.late_fee ? JSON.stringify(p.late_fee) : null,
+      })),
+    );
+    const tenants = new Map<string, Scenario['leases'][number]['tenants'][number]>();
+    for (const lease of s.leases) {
+      await trx('leases').insert({
+        org_id: SIM_ORG,
+        id: lease.id,
+        property_id: lease.property,
+        kind: lease.kind,
+        rent_cents: lease.rent_cents,
+        due_day: lease.due_day,
+        grace_days: lease.grace_days,
+        late_fee: lease.late_fee ? JSON.stringify(lease.late_fee) : null,
+        collector: lease.collector,
+        segment: lease.segment ?? null,
+        cure_days: lease.cure_days ?? null,
+        autopay: lease.autopay,
+      });
+      for (const t of lease.tenants) tenants.set(t.id, t);
+    }
+    for (const t of tenants.values()) {
+      await trx('tenants').insert({
+        org_id: SIM_ORG,
+        id: t.id,
+        name: t.name,
+        kind: t.type,
+        language: t.language,
+        phone_timezone: t.phone_timezone ?? null,
+      });
+      const points = [
+        ...(t.email ? [{ channel: 'email', value: t.email }] : []),
+        ...(t.phone ? [{ channel: 'phone', value: t.phone }] : []),
+      ];
+      if (points.length)
+        await trx('contact_points').insert(points.map((p) => ({ org_id: SIM_ORG, tenant_id: t.id, ...p })));
+      const consents = [
+        { channel: 'sms', granted: t.sms_consent && Boolean(t.phone) },
+        { channel: 'voice', granted: (t.voice_consent ?? t.sms_consent) && Boolean(t.phone) },
+        { channel: 'email', granted: Boolean(t.email) },
+      ];
+      await trx('tenant_consents').insert(
+        consents.map((c) => ({ org_id: SIM_ORG, tenant_id: t.id, ...c, source: 'scenario', changed_at: now })),
+      );
+    }
+    for (const lease of s.leases)
+      await trx('lease_tenants').insert(
+        lease.tenants.map((t) => ({ org_id: SIM_ORG, lease_id: lease.id, tenant_id: t.id, role: t.role })),
+      );
+    if (typeof s.policy === 'string') return s.policy;
+    await publishPolicy(trx, SIM_ORG, s.policy as PolicyDocument, 'scenario', now);
+    return s.policy.id;
+  });
+}
+
+const FALLBACK: Record<string, string | undefined> = {
+  email: 'letter',
+  sms: 'email',
+  call: 'sms',
+  letter: undefined,
+  certified_letter: 'letter',
+};
+
+class Simulation {
+  private readonly zoneOf = new Map<string, string>();
+  private readonly leaseOfRef = new Map<string, string>();
+  private readonly roles: Map<string, UserRole>;
+  private readonly scope: EscalationScope;
+  private readonly db: Database;
+  private readonly s: Scenario;
+  private readonly guard: ContactGuard;
+
+  constructor(db: Database, s: Scenario, policyId: string, guard: ContactGuard) {
+    this.db = db;
+    this.s = s;
+    this.guard = guard;
+    const zones = new Map(s.properties.map((p) => [p.id, p.timezone]));
+    for (const lease of s.leases) this.zoneOf.set(lease.id, zones.get(lease.property)!);
+    for (const e of s.events)
+      if ((e.type === 'hold' || e.type === 'request') && 'lease' in e) this.leaseOfRef.set(e.id, e.lease);
+    this.roles = new Map(s.users.map((u) => [u.id, u.role]));
+    this.scope = { db, orgId: SIM_ORG, policyFor: () => ({ id: policyId }) };
+  }
+
+  async run(): Promise<void> {
+    const items: TimelineItem[] = this.s.events.map((event, order) => ({ at: this.instantOf(event), order, event }));
+    for (const lease of this.s.leases)
+      for (let day = this.s.start; day <= this.s.end; day = addCalendarDays(day, 1))
+        items.push({
+          at: zonedInstant(day, '00:00', this.zoneOf.get(lease.id)!),
+          order: this.s.events.length,
+          daily: { lease: lease.id },
+        });
+    // Stable: by instant, inputs before the scheduled scan at the same instant, then file order.
+    items.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
+    for (const item of items) {
+      await this.dispatchUntil(item.at);
+      if (item.daily) await this.evaluate(item.daily.lease, { type: 'evaluate', cause: 'schedule' }, item.at, SYSTEM);
+      else await this.apply(item.event!, item.at);
+    }
+    const ends = this.s.leases.map(
+      (l) => zonedInstant(addCalendarDays(this.s.end, 1), '00:00', this.zoneOf.get(l.id)!).getTime() - 1,
+    );
+    await this.dispatchUntil(new Date(Math.max(...ends)));
+  }
+
+  private instantOf(event: ScenarioEvent): Date {
+    if (event.at.length > 10) return new Date(event.at);
+    return zonedInstant(event.at, '00:00', this.zoneOf.get(this.leaseOf(event))!);
+  }
+
+  private leaseOf(event: ScenarioEvent): string {
+    if ('lease' in event) return event.lease;
+    if (event.type === 'hold_release') return this.leaseOfRef.get(event.hold)!;
+    const ref = event.request;
+    return (
+      this.leaseOfRef.get(ref) ?? this.s.leases.find((l) => ref.startsWith(`${l.id}:`))?.id ?? this.s.leases[0]!.id
+    );
+  }
+
+  private actor(id: string): Actor {
+    return { id, role: this.roles.get(id) ?? 'agent' };
+  }
+
+  private async evaluate(lease: string, input: EvaluationInput, now: Date, actor: Actor | typeof SYSTEM) {
+    return evaluateLease(this.scope, lease, input, now, actor);
+  }
+
+  /** Works through every effect due by `at`, each at its own instant, re-evaluating after a change. */
+  private async dispatchUntil(at: Date): Promise<void> {
+    for (;;) {
+      const [next] = await dueEffects(this.db, SIM_ORG, at);
+      if (!next) return;
+      const now = new Date(next.due_at);
+      const done = await dispatchEffect(
+        { db: this.db, orgId: SIM_ORG, guard: this.guard, paymentLinkBase: 'https://pay.example.test' },
+        next.key,
+        now,
+      );
+      if (done && done.status !== 'deferred')
+        await this.evaluate(done.lease_id, { type: 'evaluate', cause: 'dispatch' }, now, SYSTEM);
+    }
+  }
+
+  private ctx<T>(lease: string, now: Date, fn: (ctx: signals.SignalContext) => Promise<T>): Promise<T> {
+    return this.db.withOrg(SIM_ORG, (trx) =>
+      fn({ trx, orgId: SIM_ORG, leaseId: lease, now, timezone: this.zoneOf.get(lease)! }),
+    );
+  }
+
+  private async apply(event: ScenarioEvent, now: Date): Promise<void> {
+    const lease = this.leaseOf(event);
+    const zone = this.zoneOf.get(lease)!;
+    const today = localDate(now, zone);
+    const ledger = async (value: Record<string, unknown>) => {
+      await ingestLedgerEvents(this.db, { orgId: SIM_ORG, source: 'scenario', actor: 'system:ledger', now }, [
+        { row: 1, value: { lease_id: lease, effective_on: today, ...value } },
+      ]);
+    };
+    const external = (type: string, id: string) => `${lease}/${type}/${id}`;
+    switch (event.type) {
+      case 'charge':
+        await ledger({
+          kind: 'charge',
+          external_id: external('charge', event.id),
+          charge_type: event.kind,
+          amount_cents: event.amount_cents,
+          due_on: event.due ?? today,
+        });
+        break;
+      case 'payment':
+        await ledger({ kind: 'payment', external_id: external('payment', event.id), amount_cents: event.amount_cents });
+        break;
+      case 'credit':
+        await ledger({
+          kind: 'credit',
+          external_id: external('credit', event.id),
+          amount_cents: event.amount_cents,
+          ...(event.reason ? { memo: event.reason } : {}),
+        });
+        break;
+      case 'write_off':
+        await ledger({
+          kind: 'write_off',
+          external_id: external('write_off', event.id),
+          amount_cents: event.amount_cents,
+        });
+        break;
+      case 'reversal':
+        await ledger({
+          kind: 'reversal',
+          external_id: external('reversal', event.id),
+          reverses: external('payment', event.of),
+          reason: event.reason,
+        });
+        break;
+      case 'move_out':
+        await this.db.withOrg(SIM_ORG, (trx) =>
+          trx('leases').where({ org_id: SIM_ORG, id: lease }).update({ moved_out_on: today, status: 'moved_out' }),
+        );
+        if (event.deposit_applied_cents > 0)
+          await ledger({
+            kind: 'credit',
+            external_id: external('move_out', 'deposit'),
+            amount_cents: event.deposit_applied_cents,
+            memo: 'deposit applied',
+          });
+        break;
+      case 'hold': {
+        const schedule = event.promises ?? event.installments;
+        const startsOn = event.from ?? today;
+        const admitted = admitHold({
+          kind: event.kind,
+          starts_on: startsOn,
+          ...(event.until ? { until: event.until } : {}),
+          ...(schedule ? { schedule } : {}),
+        });
+        await this.ctx(lease, now, async (ctx) => {
+          const terms = {
+            ...(event.promises ? { promises: event.promises } : {}),
+            ...(event.installments ? { installments: event.installments } : {}),
+            ...(event.amount_cents ? { amount_cents: event.amount_cents } : {}),
+            ...(event.chapter ? { chapter: event.chapter } : {}),
+            ...(event.reason ? { reason: event.reason } : {}),
+          };
+          const created = await signals.insertHold(
+            ctx,
+            event.id,
+            event.kind,
+            admitted.status,
+            startsOn,
+            admitted.ends_on,
+            terms,
+            event.by,
+          );
+          if (!created) return;
+          await signals.recordEffect(
+            ctx,
+            `${lease}:hold:${event.id}`,
+            'hold',
+            admitted.status === 'active' ? 'posted' : 'awaiting_approval',
+            event.by,
+            {
+              hold: event.id,
+              kind: event.kind,
+              starts_on: startsOn,
+              ends_on: admitted.ends_on,
+              ...(admitted.status === 'awaiting_approval' ? { approver: 'manager', action: 'hold' } : {}),
+            },
+            { drafted_by: event.by, ...(admitted.reason ? { reason: admitted.reason } : {}) },
+          );
+        });
+        break;
+      }
+      case 'hold_release': {
+        const actor = this.actor(event.by);
+        await this.ctx(lease, now, async (ctx) => {
+          const hold = await ctx.trx('holds').where({ org_id: SIM_ORG, id: event.hold }).first();
+          const verdict = admitRelease(hold, actor.role, event.reason);
+          const key = `${lease}:hold:${event.hold}:release:${now.toISOString()}`;
+          if (!verdict.ok) {
+            await signals.recordEffect(
+              ctx,
+              key,
+              'hold_release',
+              'blocked',
+              actor.id,
+              { hold: event.hold, ...(verdict.rule ? { rule: verdict.rule } : {}) },
+              { reason: verdict.reason, drafted_by: actor.id },
+            );
+            return;
+          }
+          await ctx
+            .trx('holds')
+            .where({ org_id: SIM_ORG, id: event.hold })
+            .update({
+              status: 'released',
+              ends_on: addCalendarDays(today, -1) < hold.starts_on ? hold.starts_on : addCalendarDays(today, -1),
+              closed_at: now,
+              closed_by: actor.id,
+              close_reason: event.reason,
+            });
+          await signals.recordEffect(
+            ctx,
+            key,
+            'hold_release',
+            'posted',
+            actor.id,
+            { hold: event.hold, release_reason: event.reason },
+            { drafted_by: actor.id },
+          );
+        });
+        break;
+      }
+      case 'flag':
+        await this.ctx(lease, now, (ctx) => signals.recordFlag(ctx, this.actor(event.by), event.reason));
+        break;
+      case 'status':
+        await this.ctx(lease, now, (ctx) => signals.recordStatus(ctx, event.status, 'crm:workflow'));
+        break;
+      case 'conversation':
+        await this.ctx(lease, now, (ctx) => signals.recordConversation(ctx, event.channel, 'agent'));
+        break;
+      case 'delivery_failed':
+        await this.ctx(lease, now, (ctx) => signals.recordDeliveryFailure(ctx, event.channel, FALLBACK[event.channel]));
+        break;
+      case 'inbound': {
+        const kind = classifyReply(event.body);
+        const tenants = this.s.leases.find((l) => l.id === lease)!.tenants.map((t) => t.id);
+        await this.ctx(lease, now, async (ctx) => {
+          if (kind === 'opt_out') await signals.recordOptOut(ctx, event.channel, tenants);
+          else if (kind === 'help') await signals.recordHelpRequest(ctx, event.channel, event.body);
+          else await signals.recordConversation(ctx, `${event.channel}-reply`, 'tenant');
+        });
+        break;
+      }
+      case 'request':
+        await this.evaluate(
+          lease,
+          {
+            type: 'request',
+            request: {
+              id: event.id,
+              action: event.action,
+              ...(event.notice ? { notice: event.notice } : {}),
+              ...(event.channel ? { channel: event.channel } : {}),
+            },
+            actor: this.actor(event.by),
+          },
+          now,
+          this.actor(event.by),
+        );
+        return;
+      case 'approval': {
+        const target = await this.approvalTarget(event.request);
+        if (target?.type === 'hold') {
+          await this.approveHold(lease, target.key, event, now);
+          break;
+        }
+        await this.evaluate(
+          lease,
+          {
+            type: 'approval',
+            target: target?.key ?? event.request,
+            decision: event.decision,
+            actor: this.actor(event.by),
+            ...(event.reason ? { reason: event.reason } : {}),
+          },
+          now,
+          this.actor(event.by),
+        );
+        return;
+      }
+      default: {
+        const never: never = event;
+        throw new Error(`unknown event ${JSON.stringify(never)}`);
+      }
+    }
+    await this.evaluate(
+      lease,
+      { type: 'evaluate', cause: event.type },
+      now,
+      event.type === 'flag' || event.type === 'hold' || event.type === 'hold_release' ? this.actor(event.by) : SYSTEM,
+    );
+  }
+
+  /** An approval names a request id, an action id, or a hold id. */
+  private async approvalTarget(ref: string): Promise<{ key: string; type: string } | undefined> {
+    return this.db.withOrg(SIM_ORG, async (trx) => {
+      const byRequest = await trx('effects')
+        .where({ org_id: SIM_ORG, request_id: ref, status: 'awaiting_approval' })
+        .orderBy('seq')
+        .first('key', 'type');
+      if (byRequest) return byRequest;
+      const byKey = await trx('effects').where({ org_id: SIM_ORG, key: ref }).first('key', 'type');
+      if (byKey) return byKey;
+      return trx('effects')
+        .where({ org_id: SIM_ORG, type: 'hold' })
+        .whereRaw(`payload->>'hold' = ?`, [ref])
+        .first('key', 'type');
+    });
+  }
+
+  private async approveHold(
+    lease: string,
+    key: string,
+    event: Extract<ScenarioEvent, { type: 'approval' }>,
+    now: Date,
+  ) {
+    const actor = this.actor(event.by);
+    await this.ctx(lease, now, async (ctx) => {
+      const effect = await ctx.trx('effects').where({ org_id: SIM_ORG, key }).first();
+      const holdId = effect.payload.hold as string;
+      const blocked = (reason: string) =>
+        signals.recordEffect(
+          ctx,
+          `${key}:approval:${actor.id}:${now.toISOString()}`,
+          'approval',
+          'blocked',
+          actor.id,
+          { target: key },
+          { reason, drafted_by: actor.id },
+        );
+      if (effect.status !== 'awaiting_approval') return blocked('nothing_awaiting_approval');
+      if (effect.drafted_by === actor.id) return blocked('drafter_cannot_approve');
+      if (!['manager', 'counsel', 'admin'].includes(actor.role)) return blocked('role_not_permitted');
+      const approved = event.decision === 'approve';
+      await ctx
+        .trx('holds')
+        .where({ org_id: SIM_ORG, id: holdId })
+        .update({ status: approved ? 'active' : 'rejected' });
+      await ctx
+        .trx('effects')
+        .where({ org_id: SIM_ORG, key })
+        .update({
+          status: approved ? 'approved' : 'rejected',
+          decided_by: actor.id,
+          updated_at: now,
+          ...(event.reason ? { reason: event.reason } : {}),
+        });
+      await signals.recordEffect(
+        ctx,
+        `${key}:decision`,
+        'approval',
+        approved ? 'approved' : 'rejected',
+        actor.id,
+        { target: key },
+        { drafted_by: actor.id, ...(event.reason ? { reason: event.reason } : {}) },
+      );
+    });
+    await this.evaluate(lease, { type: 'evaluate', cause: 'hold_approval' }, now, actor);
+  }
+}
+
+const SYSTEM = { id: 'system:engine', role: 'system' as const };

@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { Instant, LocalDate } from './dates.ts';
+import { ChargeType, ReversalReason } from './ledger.ts';
+import { Cents, PositiveCents } from './money.ts';
+import { CollectorCapacity, LateFeeTerms, LeaseKind, NoticeKind, PolicyDocument, TenantType } from './policy.ts';
+
+/**
+ * A scenario file: a portfolio plus a timeline of inputs, run by `arrears simulate` through the
+ * production code path. This is a public contract (docs: scenario-format.md); everything it
+ * names is accepted exactly as written, and the product accepts a little more (marked below).
+ */
+
+const Id = z.string({ message: 'expected a non-empty id' }).min(1, 'expected a non-empty id').max(200);
+
+export const UserRole = z.enum(['agent', 'manager', 'counsel', 'admin']);
+export type UserRole = z.infer<typeof UserRole>;
+
+/** An ISO instant with offset, or a local date meaning 00:00 in the property's zone. */
+export const ScenarioTime = z.union([LocalDate, Instant], {
+  error: () => 'expected a local date YYYY-MM-DD or an ISO instant with offset',
+});
+
+const TimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as America/Los_Angeles');
+
+export const ScenarioTenant = z
+  .object({
+    id: Id,
+    name: z.string().min(1),
+    email: z.string().email().optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as +14155550101')
+      .optional(),
+    phone_timezone: TimeZone.optional(),
+    sms_consent: z.boolean().default(false),
+    /** Beyond the minimum: autodialled calls need consent too (TCPA); defaults to sms_consent. */
+    voice_consent: z.boolean().optional(),
+    language: z.string().min(2).default('en'),
+    /** Beyond the minimum. */
+    type: TenantType.default('individual'),
+    role: z.enum(['primary', 'co_tenant', 'co_signer', 'guarantor', 'billing_contact']).default('primary'),
+  })
+  .strict();
+
+export const ScenarioLease = z
+  .object({
+    id: Id,
+    property: Id,
+    kind: LeaseKind,
+    rent_cents: PositiveCents,
+    due_day: z.number().int().min(1).max(31),
+    grace_days: z.number().int().min(0).max(31).default(0),
+    late_fee: LateFeeTerms.optional(),
+    collector: CollectorCapacity.default('first_party'),
+    segment: z.string().optional(),
+    /** Beyond the minimum: days a commercial notice of default gives to cure. */
+    cure_days: z.number().int().min(1).max(90).optional(),
+    /** Beyond the minimum: the tenant pays by autopay, so reminders the autopay covers are skipped. */
+    autopay: z.boolean().default(false),
+    tenants: z.array(ScenarioTenant).min(1, 'expected at least one tenant'),
+  })
+  .strict();
+export type ScenarioLease = z.infer<typeof ScenarioLease>;
+
+export const ScenarioProperty = z
+  .object({
+    id: Id,
+    jurisdiction: z.string().regex(/^US-[A-Z]{2}$/, 'expected a US state as US-XX, e.g. US-CA'),
+    timezone: TimeZone,
+    units: z.number().int().min(1),
+    cares_covered: z.boolean().default(false),
+    /** Beyond the minimum: property-level late-fee terms (a lease's own terms win). */
+    late_fee: LateFeeTerms.optional(),
+  })
+  .strict();
+export type ScenarioProperty = z.infer<typeof ScenarioProperty>;
+
+const base = { at: ScenarioTime };
+const leaseEvent = { ...base, lease: Id };
+
+const Installment = z.object({ by: LocalDate, amount_cents: PositiveCents }).strict();
+
+export const HoldKind = z.enum([
+  'promise_to_pay',
+  'payment_plan',
+  'dispute',
+  'bankruptcy',
+  'scra',
+  'deceased',
+  'manual',
+  'payment_in_transit',
+]);
+export type HoldKind = z.infer<typeof HoldKind>;
+
+export const RequestAction = z.enum([
+  'email',
+  'sms',
+  'call',
+  'letter',
+  'certified_letter',
+  'notice',
+  'escalate',
+  'placement',
+  'credit_report',
+  'write_off',
+  'remove_cares_flag',
+]);
+export type RequestAction = z.infer<typeof RequestAction>;
+
+export const ScenarioEvent = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('charge'),
+        id: Id,
+        kind: ChargeType,
+        amount_cents: PositiveCents,
+        due: LocalDate.optional(),
+      })
+      .strict(),
+    z.object({ ...leaseEvent, type: z.literal('payment'), id: Id, amount_cents: PositiveCents }).strict(),
+    z
+      .object({ ...leaseEvent, type: z.literal('reversal'), id: Id, of: Id, reason: ReversalReason.default('nsf') })
+      .strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('credit'),
+        id: Id,
+        amount_cents: PositiveCents,
+        reason: z.string().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('write_off'),
+        id: Id,
+        amount_cents: PositiveCents,
+        by: Id.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('hold'),
+        id: Id,
+        kind: HoldKind,
+        by: Id,
+        /** A backdated hold: the local day it took effect (defaults to the event's day). */
+        from: LocalDate.optional(),
+        until: LocalDate.optional(),
+        promises: z.array(Installment).min(1).optional(),
+        installments: z.array(Installment).min(1).optional(),
+        amount_cents: PositiveCents.optional(),
+        chapter: z.union([z.literal(7), z.literal(11), z.literal(13)]).optional(),
+        reason: z.string().optional(),
+      })
+      .strict()
+      .superRefine((hold, ctx) => {
+        const need = (field: keyof typeof hold, why: string) => {
+          if (hold[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: why });
+        };
+        if (hold.kind === 'promise_to_pay') need('promises', 'a promise to pay lists its promises');
+        if (hold.kind === 'payment_plan') need('installments', 'a payment plan lists its installments');
+        if (hold.kind === 'dispute') need('amount_cents', 'a dispute names the disputed amount');
+        if (hold.kind === 'bankruptcy') need('chapter', 'a bankruptcy hold names the chapter (7, 11 or 13)');
+        if (hold.kind === 'manual') need('until', 'a manual hold needs an end date');
+      }),
+    z.object({ ...base, type: z.literal('hold_release'), hold: Id, by: Id, reason: z.string().min(1) }).strict(),
+    z.object({ ...leaseEvent, type: z.literal('flag'), by: Id, reason: z.string().min(1) }).strict(),
+    z
+      .object({ ...leaseEvent, type: z.literal('status'), status: z.enum(['grace_period', 'at_risk', 'current']) })
+      .strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('request'),
+        id: Id,
+        action: RequestAction,
+        by: Id,
+        notice: NoticeKind.optional(),
+        channel: z.enum(['email', 'sms', 'call', 'letter', 'certified_letter']).optional(),
+      })
+      .strict()
+      .superRefine((request, ctx) => {
+        if (request.action === 'notice' && !request.notice)
+          ctx.addIssue({ code: 'custom', path: ['notice'], message: 'a notice request names its notice' });
+      }),
+    z
+      .object({
+        ...base,
+        type: z.literal('approval'),
+        request: Id,
+        decision: z.enum(['approve', 'reject']),
+        by: Id,
+        reason: z.string().optional(),
+      })
+      .strict()
+      .superRefine((approval, ctx) => {
+        if (approval.decision === 'reject' && !approval.reason)
+          ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection gives its reason' });
+      }),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('inbound'),
+        channel: z.enum(['sms', 'email', 'call']),
+        body: z.string(),
+      })
+      .strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('delivery_failed'),
+        channel: z.enum(['email', 'sms', 'call', 'letter', 'certified_letter']),
+      })
+      .strict(),
+    z.object({ ...leaseEvent, type: z.literal('conversation'), channel: z.enum(['call']) }).strict(),
+    z.object({ ...leaseEvent, type: z.literal('move_out'), deposit_applied_cents: Cents.default(0) }).strict(),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'expected type to be one of charge, payment, reversal, credit, write_off, hold, hold_release, flag, status, request, approval, inbound, delivery_failed, conversation, move_out'
+        : undefined,
+  },
+);
+export type ScenarioEvent = z.infer<typeof ScenarioEvent>;
+
+export const Scenario = z
+  .object({
+    version: z.literal(1, { message: 'expected version: 1' }),
+    start: LocalDate,
+    end: LocalDate,
+    policy: z.union([z.string().min(1), PolicyDocument]),
+    users: z.array(z.object({ id: Id, role: UserRole }).strict()).default([]),
+    properties: z.array(ScenarioProperty).min(1, 'expected at least one property'),
+    leases: z.array(ScenarioLease).min(1, 'expected at least one lease'),
+    events: z.array(ScenarioEvent).default([]),
+    /** Beyond the minimum: org settings. */
+    org: z
+      .object({
+        reg_f_for_all: z.boolean().default(false),
+        fee_review: z.boolean().default(false),
+        /** What happens to a partial payment while a notice is open (Florida 83.56(5)). */
+        partial_payment_after_notice: z.enum(['accept_with_receipt', 'reject']).default('accept_with_receipt'),
+      })
+      .strict()
+      .default({ reg_f_for_all: false, fee_review: false, partial_payment_after_notice: 'accept_with_receipt' }),
+  })
+  .strict();
+export type Scenario = z.infer<typeof Scenario>;
