@@ -1,7 +1,7 @@
 import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared';
 import { TERMINAL_ACTIONS } from '@arrears/shared';
 import { BANKRUPTCY_STAY_ACTIONS, CREDIT_FURNISHING_WAIT } from '../compliance/rules/federal-collection.ts';
-import { ruleRef } from '../compliance/rules/index.ts';
+import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import type { EffectCommand, NewEffect } from './effects.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
@@ -150,7 +150,10 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
           ['posted', 'scheduled', 'awaiting_approval'].includes(e.status),
       )
       .reduce((sum, e) => sum + Number(e.payload.amount_cents ?? 0), 0);
-  for (const fee of [...lateFeesDue(policy, facts, paused, postedFees), ...nsfFeesDue(policy, facts)]) {
+  for (const fee of [
+    ...lateFeesDue(policy, facts, paused, postedFees, (key) => known.has(key)),
+    ...nsfFeesDue(policy, facts),
+  ]) {
     if (known.has(fee.key)) continue;
     const review = facts.org.fee_review || policy.late_fees.review;
     create({
@@ -286,10 +289,15 @@ function planSteps(
     firedDay = planned.day;
     const dueAt = zonedInstant(facts.today, step.at, tz);
     if (step.after_notice) {
+      // Only a served, uncured notice gates a referral; a blocked or cured one never does.
       const notice = [...known.values()].find(
-        (e) => e.type === 'notice' && e.payload.notice === step.after_notice && e.anchor_due_on === anchor,
+        (e) =>
+          e.type === 'notice' &&
+          e.payload.notice === step.after_notice &&
+          e.anchor_due_on === anchor &&
+          e.status === 'sent',
       );
-      if (!notice || notice.status !== 'sent') continue;
+      if (!notice) continue;
       create({
         ...base,
         type: 'approval_request',
@@ -306,6 +314,24 @@ function planSteps(
       continue;
     }
     if (step.action === 'notice') {
+      const served = [...known.values()].find(
+        (e) =>
+          e.type === 'notice' &&
+          e.payload.notice === step.notice &&
+          e.anchor_due_on === anchor &&
+          ['scheduled', 'sent', 'cured'].includes(e.status),
+      );
+      if (served) {
+        create({
+          ...base,
+          type: 'notice',
+          status: 'suppressed',
+          reason: 'notice_already_served',
+          due_at: dueAt,
+          payload: { ...base.payload, notice: step.notice, served: served.key },
+        });
+        continue;
+      }
       const plan = planNotice(step.notice!, facts, facts.today, step.channels);
       if (!plan.ok) {
         create({
@@ -418,8 +444,8 @@ function handleRequest(
         type: 'referral',
         status: 'blocked',
         reason: 'notice_period_running',
-        ...(running.payload.rule ? {} : {}),
-        payload: { notice: running.key, earliest_on: running.payload.earliest_next_step_on },
+        ...(running.payload.rule ? { rule: running.payload.rule as RuleRef } : {}),
+        payload: { notice_id: running.key, earliest_on: running.payload.earliest_next_step_on },
       });
       return;
     }

@@ -26,6 +26,7 @@ export function lateFeesDue(
   facts: LeaseFacts,
   isPaused: (day: string) => boolean,
   posted: (periodDueOn: string) => number,
+  known: (key: string) => boolean,
 ): FeeDraft[] {
   const fees = policy.late_fees;
   if (!fees.enabled) return [];
@@ -48,6 +49,8 @@ export function lateFeesDue(
     let total = posted(charge.due_on);
     const rule = limit ? ruleRef(limit) : undefined;
     const add = (key: string, on: string, amount: number) => {
+      // A fee already on record is in `total` already (posted()); only new ones count here.
+      if (known(key)) return;
       const allowed = Math.min(amount, cap - total);
       if (allowed <= 0) return;
       total += allowed;

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { dispatchDecision, type ContactGuard } from '../engine/dispatch.ts';
@@ -92,6 +93,15 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
     }
     if (outcome.status === 'sent') {
       payload = { ...(outcome.payload ?? {}) };
+      const channels = (effect.payload.channels as string[] | undefined) ?? [row.type];
+      if (channels.includes('certified_letter'))
+        // The sandbox mail provider's tracking number: stable per effect, so reruns match.
+        payload.tracking_number = `9407${BigInt(
+          `0x${crypto.createHash('sha256').update(key).digest('hex').slice(0, 15)}`,
+        )
+          .toString()
+          .padStart(18, '0')
+          .slice(0, 18)}`;
       const rendered = renderContact(
         { ...effect, payload: { ...effect.payload, ...payload } },
         facts,

@@ -192,15 +192,13 @@ export async function applyCommands(
         break;
       }
       case 'hold': {
-        await trx('holds')
-          .where({ org_id: orgId, id: command.id, status: 'active' })
-          .update({
-            status: command.status,
-            ends_on: command.ends_on,
-            closed_at: now,
-            closed_by: 'system:engine',
-            close_reason: command.reason,
-          });
+        await trx('holds').where({ org_id: orgId, id: command.id, status: 'active' }).update({
+          status: command.status,
+          ends_on: command.ends_on,
+          closed_at: now,
+          closed_by: 'system:engine',
+          close_reason: command.reason,
+        });
         await appendAudit(trx, {
           orgId,
           at: now,

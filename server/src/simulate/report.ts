@@ -15,6 +15,8 @@ export interface SimulationReport {
 const PUBLIC_FIELDS = [
   'amount_cents',
   'notice',
+  'notice_id',
+  'template',
   'channel',
   'channels',
   'amount_demanded_cents',
@@ -128,6 +130,7 @@ export function formatTimeline(report: SimulationReport): string {
         .map((a) => {
           const parts = [String(a.type), String(a.status)];
           if (a.notice) parts.push(String(a.notice));
+          else if (a.type === 'approval_request' && a.action) parts.push(String(a.action));
           if (typeof a.amount_cents === 'number') parts.push(money(a.amount_cents));
           if (typeof a.amount_demanded_cents === 'number') parts.push(`demands ${money(a.amount_demanded_cents)}`);
           if (a.expires_on) parts.push(`expires ${String(a.expires_on)}`);

@@ -1,7 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import crypto from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PolicyDocument, Scenario, ScenarioEvent, UserRole } from '@arrears/shared';
+import { migrations } from '@arrears/migrations';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import type { ContactGuard } from '../engine/dispatch.ts';
@@ -37,7 +40,7 @@ interface TimelineItem {
  * one instant to the next (events, each lease's local midnight, each effect's due time).
  */
 export async function runScenario(scenario: Scenario, guard: ContactGuard): Promise<SimulationRun> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-'));
+  const dir = await throwawayDataDir();
   const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dir, ARREARS_DEMO: 'false' }));
   const close = async () => {
     await db.close();
@@ -53,6 +56,29 @@ export async function runScenario(scenario: Scenario, guard: ContactGuard): Prom
     await close();
     throw error;
   }
+}
+
+/**
+ * A fresh embedded database for one run. Creating and migrating PGlite takes seconds; copying a
+ * migrated template takes one, so the template is built once per schema version and reused.
+ */
+async function throwawayDataDir(): Promise<string> {
+  const version = crypto
+    .createHash('sha256')
+    .update(migrations.map((m) => m.name).join(','))
+    .digest('hex')
+    .slice(0, 12);
+  const template = path.join(tmpdir(), `arrears-simulate-template-${version}`);
+  if (!existsSync(path.join(template, 'pgdata', 'PG_VERSION'))) {
+    const building = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-build-'));
+    const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: building, ARREARS_DEMO: 'false' }));
+    await db.close();
+    // Another run may have built it meanwhile; either copy is as good.
+    await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-'));
+  await cp(path.join(template, 'pgdata'), path.join(dir, 'pgdata'), { recursive: true });
+  return dir;
 }
 
 async function seed(db: Database, s: Scenario, now: Date): Promise<string> {
