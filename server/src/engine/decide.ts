@@ -2,6 +2,7 @@ import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared'
 import { TERMINAL_ACTIONS } from '@arrears/shared';
 import { BANKRUPTCY_STAY_ACTIONS, CREDIT_FURNISHING_WAIT } from '../compliance/rules/federal-collection.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
+import { businessDayOnOrAfter } from '../compliance/calendar/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import type { EffectCommand, NewEffect } from './effects.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
@@ -74,7 +75,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   const commands: EffectCommand[] = [];
   const known = new Map(event.known.map((e) => [e.key, e]));
   const tz = event.facts.property.timezone;
-  const facts = withHoldOutcomes(event.facts, commands);
+  const facts = withHoldOutcomes(event.facts, commands, now);
   const sev = severity(policy, facts);
   const next = advance(state, sev, facts.today);
   const transition =
@@ -214,7 +215,7 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
 }
 
 /** Applies dated hold outcomes (a broken promise, an expired manual hold) before anything else. */
-function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[]): LeaseFacts {
+function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Date): LeaseFacts {
   let changed = false;
   const holds: Hold[] = facts.holds.map((hold) => {
     const outcome = holdOutcome(hold, facts);
@@ -222,6 +223,21 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[]): LeaseFa
     changed = true;
     const endsOn = addCalendarDays(outcome.on, -1) < hold.starts_on ? hold.starts_on : addCalendarDays(outcome.on, -1);
     commands.push({ op: 'hold', id: hold.id, status: outcome.status, ends_on: endsOn, reason: outcome.reason });
+    commands.push({
+      op: 'create',
+      effect: {
+        key: `${facts.lease.id}:hold:${hold.id}:${outcome.status}`,
+        type: `hold_${outcome.status}`,
+        status: 'posted',
+        due_at: now,
+        reason: outcome.reason,
+        payload: {
+          hold: hold.id,
+          kind: hold.kind,
+          ...(outcome.status === 'kept' ? {} : { resumes_on: businessDayOnOrAfter(outcome.on, 'US') }),
+        },
+      },
+    });
     return { ...hold, status: outcome.status, ends_on: endsOn };
   });
   return changed ? { ...facts, holds } : facts;
@@ -262,7 +278,23 @@ function planSteps(
   const anchor = sev.anchor_due_on!;
   const tz = facts.property.timezone;
   const blockLegal = holds.some((h) => h.kind === 'scra');
+  // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
+  // A group already sent today (an earlier evaluation) counts: the next group waits a day.
+  const stepDay = new Map(
+    policy.levels.flatMap((l) => l.steps.map((st) => [st.id, addCalendarDays(anchor, st.day)] as const)),
+  );
   let firedDay: string | undefined;
+  for (const effect of known.values())
+    if (
+      effect.step_id &&
+      effect.anchor_due_on === anchor &&
+      !effect.request_id &&
+      effect.status !== 'suppressed' &&
+      localDate(new Date(effect.due_at), tz) === facts.today
+    ) {
+      const day = stepDay.get(effect.step_id);
+      if (day && (firedDay === undefined || day > firedDay)) firedDay = day;
+    }
   for (const planned of reachedSteps(policy, facts, sev.level, anchor)) {
     if (known.has(planned.key) || planned.day > facts.today) continue;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
@@ -284,7 +316,6 @@ function planSteps(
       create({ ...base, type: step.action, status: 'suppressed', reason: 'missed_catch_up_window', due_at: now });
       continue;
     }
-    // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
     if (firedDay !== undefined && planned.day !== firedDay) break;
     firedDay = planned.day;
     const dueAt = zonedInstant(facts.today, step.at, tz);

@@ -34,6 +34,8 @@ export function dispatchDecision(
   now: Date,
   guard: ContactGuard,
 ): DispatchOutcome {
+  // Internal work (the CRM record, an agent's task) is never a contact: holds do not stop it.
+  if (effect.type === 'crm_update' || effect.type === 'task') return { status: 'sent' };
   const holds = activeHolds(facts, facts.today);
   const stop = strongest(holds);
   if (stop?.effect === 'stop_all') {

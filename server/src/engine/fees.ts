@@ -74,11 +74,10 @@ export function lateFeesDue(
         break;
       case 'daily': {
         add(base, day, terms.initial_cents);
-        let n = 0;
+        // Keyed by the day it accrues for: a hold recorded later never renumbers earlier days.
         for (let d = addCalendarDays(day, 1); d <= facts.today; d = addCalendarDays(d, 1)) {
           if (isPaused(d)) continue;
-          n += 1;
-          add(`${base}:+${n}`, d, terms.daily_cents);
+          add(`${base}:${d}`, d, terms.daily_cents);
         }
         break;
       }

@@ -9,6 +9,9 @@ import { loadFacts, toKnownEffect } from './facts.ts';
 import { loadPolicy } from './policies.ts';
 import { renderContact } from './render.ts';
 
+/** What reaches a person outside the org, so its exact text is rendered, hashed and kept. */
+const RENDERED = new Set(['email', 'sms', 'call', 'letter', 'certified_letter', 'notice']);
+
 export interface DispatchScope {
   db: Database;
   orgId: string;
@@ -91,7 +94,7 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       if (result.rejected.length > 0) throw new Error(`fee ${key} rejected: ${result.rejected[0]!.message}`);
       payload = { posted_on: today };
     }
-    if (outcome.status === 'sent') {
+    if (outcome.status === 'sent' && RENDERED.has(row.type)) {
       payload = { ...(outcome.payload ?? {}) };
       const channels = (effect.payload.channels as string[] | undefined) ?? [row.type];
       if (channels.includes('certified_letter'))
@@ -109,6 +112,11 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       );
       payload.delivery = { provider: 'sandbox', content_sha256: rendered.content_sha256, body: rendered.body };
     }
+    if (outcome.status === 'sent' && row.type === 'remove_cares_flag')
+      // Approved by a manager (maker-checker); the property keeps its flag for other leases.
+      await trx('leases')
+        .where({ org_id: orgId, id: row.lease_id })
+        .update({ cares_flag_removed_on: localDate(now, facts.property.timezone) });
     await trx('effects')
       .where({ org_id: orgId, key })
       .update({

@@ -29,10 +29,12 @@ const PUBLIC_FIELDS = [
   'kind',
   'starts_on',
   'ends_on',
+  'resumes_on',
   'action',
   'earliest_on',
   'approved_by',
   'target',
+  'also',
   'content_sha256',
 ] as const;
 

@@ -149,6 +149,14 @@ async function seed(db: Database, s: Scenario, now: Date): Promise<string> {
   });
 }
 
+/** What the CRM record shows while a hold is on, so agents see it before they pick up the phone. */
+const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
+  bankruptcy: 'Bankruptcy – stay',
+  deceased: 'Deceased – do not contact',
+  scra: 'SCRA – active duty',
+  dispute: 'Dispute – undisputed amount only',
+};
+
 const FALLBACK: Record<string, string | undefined> = {
   email: 'letter',
   sms: 'email',
@@ -330,6 +338,13 @@ class Simulation {
             event.by,
           );
           if (!created) return;
+          const flag = CRM_HOLD_FLAGS[event.kind];
+          if (flag && admitted.status === 'active')
+            await signals.recordEffect(ctx, `${lease}:hold:${event.id}:crm`, 'crm_update', 'scheduled', event.by, {
+              template: 'hold-flag',
+              flag,
+              hold: event.id,
+            });
           await signals.recordEffect(
             ctx,
             `${lease}:hold:${event.id}`,
