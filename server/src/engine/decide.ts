@@ -1,6 +1,7 @@
 import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared';
 import { TERMINAL_ACTIONS } from '@arrears/shared';
 import { BANKRUPTCY_STAY_ACTIONS, CREDIT_FURNISHING_WAIT } from '../compliance/rules/federal-collection.ts';
+import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { businessDayOnOrAfter } from '../compliance/calendar/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
@@ -173,7 +174,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
 
   if (event.type === 'evaluate' && sev.anchor_due_on && !stop)
     planSteps(policy, facts, sev, next, known, create, holds, now);
-  if (!stop) for (const effect of reminderEffects(policy, facts, now)) create(effect);
+  if (!stop) for (const effect of reminderEffects(policy, facts)) create(effect);
   if (event.type === 'request') handleRequest(event, facts, sev, known, create, now);
   if (event.type === 'approval') handleApproval(event, facts, known, create, update, now);
 
@@ -423,13 +424,14 @@ function handleRequest(
   const stop = strongest(activeHolds(facts, facts.today));
   const contact = ['email', 'sms', 'call', 'letter', 'certified_letter'].includes(request.action);
   if (stop?.effect === 'stop_all') {
-    const reason = stop.hold.kind === 'bankruptcy' ? 'bankruptcy_stay' : 'deceased';
+    const bankruptcy = stop.hold.kind === 'bankruptcy';
+    const reason = bankruptcy ? 'bankruptcy_stay' : 'deceased';
     create({
       ...base,
       type: contact ? request.action : request.action === 'notice' ? 'notice' : request.action,
       status: 'blocked',
       reason,
-      rule: ruleRef(BANKRUPTCY_STAY_ACTIONS),
+      rule: ruleRef(bankruptcy ? BANKRUPTCY_STAY_ACTIONS : DECEASED_SCRUB),
       payload: { action: request.action },
     });
     return;

@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { BANKRUPTCY_STAY_ACTIONS } from '../compliance/rules/federal-collection.ts';
+import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { localDate } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
@@ -39,8 +40,9 @@ export function dispatchDecision(
   const holds = activeHolds(facts, facts.today);
   const stop = strongest(holds);
   if (stop?.effect === 'stop_all') {
-    const reason = stop.hold.kind === 'bankruptcy' ? 'bankruptcy_stay' : 'deceased';
-    return { status: 'blocked', reason, rule: ruleRef(BANKRUPTCY_STAY_ACTIONS) };
+    return stop.hold.kind === 'bankruptcy'
+      ? { status: 'blocked', reason: 'bankruptcy_stay', rule: ruleRef(BANKRUPTCY_STAY_ACTIONS) }
+      : { status: 'blocked', reason: 'deceased', rule: ruleRef(DECEASED_SCRUB) };
   }
   const automated = effect.request_id === null;
   const sev = severity(policy, facts);

@@ -16,7 +16,7 @@ export function rentDueOn(month: string, dueDay: number): string {
  * Reminders before the due date. Skipped for autopay tenants (the autopay covers it) and when
  * credit on account already covers the rent; a reminder is useful only until the due day.
  */
-export function reminderEffects(policy: PolicyDocument, facts: LeaseFacts, now: Date): NewEffect[] {
+export function reminderEffects(policy: PolicyDocument, facts: LeaseFacts): NewEffect[] {
   if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return [];
   if (facts.unapplied_credit_cents >= facts.lease.rent_cents) return [];
   const effects: NewEffect[] = [];

@@ -1,2 +1,1 @@
-export const classifyReply = (b: string) =>
-  /^\s*(stop|cancel)\W*$/i.test(b) ? 'opt_out' : /help/i.test(b) ? 'help' : 'other';
+export { classifyInbound as classifyReply } from '../compliance/guards/inbound-keywords.ts';

@@ -1,7 +1,8 @@
 import type { NoticeKind } from '@arrears/shared';
+import { FEDERAL_CONTACT_RULES } from './federal-contact.ts';
 import { LATE_FEE_RULES, type LateFeeLimit } from './late-fees.ts';
 import { NOTICE_RULES, noticeOfDefaultRule, type NoticeRule } from './notices.ts';
-import { ruleInEffect } from './rule.ts';
+import { ruleInEffect, type RuleVersion } from './rule.ts';
 
 export { ruleInEffect, ruleRef, type RuleRef, type RuleVersion } from './rule.ts';
 export type { NoticeRule, NoticeParams } from './notices.ts';
@@ -32,6 +33,6 @@ export function lateFeeLimit(jurisdiction: string, on: string): LateFeeLimit | u
 }
 
 /** Every rule version shipped, for `arrears rules` and the README table. */
-export function allRules(): (NoticeRule | LateFeeLimit)[] {
-  return [...Object.values(NOTICE_RULES).flat(), ...Object.values(LATE_FEE_RULES).flat()];
+export function allRules(): RuleVersion<unknown>[] {
+  return [...Object.values(NOTICE_RULES).flat(), ...Object.values(LATE_FEE_RULES).flat(), ...FEDERAL_CONTACT_RULES];
 }
