@@ -453,6 +453,18 @@ function handleRequest(
       });
       return;
     }
+    // Informational notices (validation, rent not received) start no legal clock against the
+    // tenant: they go out at once. Anything else waits for a second person.
+    if (!LEGAL_NOTICES.includes(request.notice!) && plan.verified) {
+      create({
+        ...base,
+        type: 'notice',
+        status: 'scheduled',
+        rule: plan.terms.rule,
+        payload: { action: 'notice', notice: request.notice, channels: plan.terms.channels },
+      });
+      return;
+    }
     create({
       ...base,
       type: 'approval_request',

@@ -35,8 +35,9 @@ export function dispatchDecision(
   now: Date,
   guard: ContactGuard,
 ): DispatchOutcome {
-  // Internal work (the CRM record, an agent's task) is never a contact: holds do not stop it.
-  if (effect.type === 'crm_update' || effect.type === 'task') return { status: 'sent' };
+  // Internal work (the CRM record, an agent's task) is never a contact, and a receipt for money
+  // taken is owed whatever else is going on: holds and balance checks do not stop them.
+  if (effect.type === 'crm_update' || effect.type === 'task' || effect.type === 'receipt') return { status: 'sent' };
   const holds = activeHolds(facts, facts.today);
   const stop = strongest(holds);
   if (stop?.effect === 'stop_all') {

@@ -40,7 +40,7 @@ export function planNotice(notice: NoticeKind, facts: LeaseFacts, servedOn: stri
   const rule = noticeRule(facts.property.jurisdiction, notice, servedOn, facts.lease);
   if (!rule) return { ok: false, reason: 'notice_not_available_in_jurisdiction' };
   const allowed = rule.params.channels as readonly string[];
-  const chosen = channels ?? [allowed[0]!];
+  const chosen = channels ?? [...(rule.params.default_channels ?? [allowed[0]!])];
   if (chosen.some((channel) => !allowed.includes(channel))) return { ok: false, reason: 'channel_not_permitted' };
   const demanded = facts.open_charges.filter(
     (c) => c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent'),

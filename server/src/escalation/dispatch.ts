@@ -10,7 +10,7 @@ import { loadPolicy } from './policies.ts';
 import { renderContact } from './render.ts';
 
 /** What reaches a person outside the org, so its exact text is rendered, hashed and kept. */
-const RENDERED = new Set(['email', 'sms', 'call', 'letter', 'certified_letter', 'notice']);
+const RENDERED = new Set(['email', 'sms', 'call', 'letter', 'certified_letter', 'notice', 'receipt']);
 
 export interface DispatchScope {
   db: Database;
@@ -112,6 +112,9 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       );
       payload.delivery = { provider: 'sandbox', content_sha256: rendered.content_sha256, body: rendered.body };
     }
+    if (outcome.status === 'sent' && row.type === 'placement')
+      // Placed with an agency: from now on a third party collects, and Reg F binds every contact.
+      await trx('leases').where({ org_id: orgId, id: row.lease_id }).update({ collector: 'agency' });
     if (outcome.status === 'sent' && row.type === 'remove_cares_flag')
       // Approved by a manager (maker-checker); the property keeps its flag for other leases.
       await trx('leases')

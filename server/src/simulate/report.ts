@@ -35,6 +35,7 @@ const PUBLIC_FIELDS = [
   'approved_by',
   'target',
   'also',
+  'balance_after_cents',
   'content_sha256',
 ] as const;
 

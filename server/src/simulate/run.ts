@@ -13,6 +13,7 @@ import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, dueEffects } from '../escalation/dispatch.ts';
 import { evaluateLease, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
 import { publishPolicy } from '../escalation/policies.ts';
+import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
@@ -272,9 +273,22 @@ class Simulation {
           due_on: event.due ?? today,
         });
         break;
-      case 'payment':
+      case 'payment': {
+        const post = await this.db.withOrg(SIM_ORG, (trx) =>
+          screenPartialPayment(
+            trx,
+            SIM_ORG,
+            lease,
+            event,
+            this.s.org.partial_payment_after_notice,
+            'system:ledger',
+            now,
+          ),
+        );
+        if (!post) break;
         await ledger({ kind: 'payment', external_id: external('payment', event.id), amount_cents: event.amount_cents });
         break;
+      }
       case 'credit':
         await ledger({
           kind: 'credit',

@@ -18,11 +18,24 @@ export interface NoticeParams {
   /** Delivery channels the law accepts for this notice; anything else is refused. */
   channels: readonly ContactChannel[];
   template: string;
+  /** Channels used when a step or request names none; defaults to the first allowed. */
+  default_channels?: readonly ContactChannel[];
   /** When the notice is due by law: this many days after the due date with rent unpaid. */
   due_after_days?: number;
 }
 
 export type NoticeRule = RuleVersion<NoticeParams>;
+
+/** Florida: partial rent accepted after the 3-day notice needs a receipt or a new notice. */
+export const FL_PARTIAL_RENT_AFTER_NOTICE: RuleVersion<{ notices: readonly NoticeKind[] }> = {
+  id: 'US-FL/partial-rent-after-notice',
+  effective_from: '2013-07-01',
+  citation: 'Fla. Stat. 83.56(5)(a)',
+  verified: true,
+  summary:
+    'Partial rent accepted after the notice waives the default unless the landlord gives a receipt, deposits it in the court registry, or serves a new notice.',
+  params: { notices: ['pay_or_quit'] },
+};
 
 const WRITTEN: readonly ContactChannel[] = ['letter', 'certified_letter'];
 
@@ -169,7 +182,8 @@ export function noticeOfDefaultRule(cureDays: number): NoticeRule {
       counting: 'calendar',
       calendar: 'US',
       amount: 'all_charges',
-      channels: ['certified_letter', 'email'],
+      channels: ['certified_letter', 'email', 'letter'],
+      default_channels: ['certified_letter', 'email'],
       template: 'commercial-notice-of-default',
     },
   };
