@@ -13,7 +13,11 @@ export interface ValidEvent {
 }
 
 export function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.') || '(root)';
+  // `events[3].amount_cents`: indexes bind to the name before them, as people write paths.
+  const text = path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`))
+    .join('');
+  return text || '(root)';
 }
 
 function firstIssue(error: z.ZodError): { field: string; message: string } {
