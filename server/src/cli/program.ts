@@ -3,6 +3,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerOrg } from './commands/org.ts';
+import { registerPolicy } from './commands/policy.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerScan(program);
   registerSimulate(program);
+  registerPolicy(program);
   registerAudit(program);
   registerOrg(program);
   program.addHelpText(

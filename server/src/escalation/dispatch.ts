@@ -112,6 +112,23 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       );
       payload.delivery = { provider: 'sandbox', content_sha256: rendered.content_sha256, body: rendered.body };
     }
+    if (outcome.status === 'sent' && row.type === 'write_off' && facts.balance_cents > 0) {
+      // An approved write-off closes the balance in the ledger, so the engine sees the cure.
+      const today = localDate(now, facts.property.timezone);
+      await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
+        {
+          row: 1,
+          value: {
+            kind: 'write_off',
+            lease_id: row.lease_id,
+            external_id: key,
+            amount_cents: facts.balance_cents,
+            effective_on: today,
+          },
+        },
+      ]);
+      payload = { ...payload, amount_cents: facts.balance_cents };
+    }
     if (outcome.status === 'sent' && row.type === 'placement')
       // Placed with an agency: from now on a third party collects, and Reg F binds every contact.
       await trx('leases').where({ org_id: orgId, id: row.lease_id }).update({ collector: 'agency' });

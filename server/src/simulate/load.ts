@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Scenario } from '@arrears/shared';
 import { parseDocument } from 'yaml';
+import { SUPPORTED_YEARS } from '../compliance/calendar/index.ts';
 import { issuePath } from '../ledger/validate.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 
@@ -58,6 +59,12 @@ function crossCheck(s: Scenario): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
   if (s.end < s.start) add('end', `must not be before start (${s.start})`);
+  for (const field of ['start', 'end'] as const)
+    if (s[field] < `${SUPPORTED_YEARS.from}-01-01` || s[field] > `${SUPPORTED_YEARS.to}-12-31`)
+      add(
+        field,
+        `the holiday calendars cover ${SUPPORTED_YEARS.from}-${SUPPORTED_YEARS.to}; ${s[field]} is outside them`,
+      );
   if (typeof s.policy === 'string' && !BUILTIN_POLICIES.has(s.policy))
     add(
       'policy',

@@ -35,6 +35,8 @@ const PUBLIC_FIELDS = [
   'approved_by',
   'target',
   'also',
+  'event',
+  'message',
   'balance_after_cents',
   'content_sha256',
 ] as const;

@@ -258,9 +258,25 @@ class Simulation {
     const zone = this.zoneOf.get(lease)!;
     const today = localDate(now, zone);
     const ledger = async (value: Record<string, unknown>) => {
-      await ingestLedgerEvents(this.db, { orgId: SIM_ORG, source: 'scenario', actor: 'system:ledger', now }, [
-        { row: 1, value: { lease_id: lease, effective_on: today, ...value } },
-      ]);
+      const result = await ingestLedgerEvents(
+        this.db,
+        { orgId: SIM_ORG, source: 'scenario', actor: 'system:ledger', now },
+        [{ row: 1, value: { lease_id: lease, effective_on: today, ...value } }],
+      );
+      // A refused ledger event (a conflicting re-delivery, a reversal of an unknown payment) is
+      // not an input error: it is what the product did, so it shows as a blocked action.
+      for (const rejection of result.rejected)
+        await this.ctx(lease, now, (ctx) =>
+          signals.recordEffect(
+            ctx,
+            `${lease}:ledger:${String(value.external_id)}:${now.toISOString()}`,
+            'ledger_event',
+            'blocked',
+            'system:ledger',
+            { kind: value.kind, event: String(value.external_id).split('/').pop(), message: rejection.message },
+            { reason: rejection.code },
+          ),
+        );
     };
     const external = (type: string, id: string) => `${lease}/${type}/${id}`;
     switch (event.type) {

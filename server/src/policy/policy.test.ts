@@ -1,0 +1,157 @@
+import { PolicyDocument, type PolicyInput } from '@arrears/shared';
+import { BUILTIN_POLICIES } from './builtin.ts';
+import { diffPolicies } from './diff.ts';
+import { policyJsonSchema } from './json-schema.ts';
+import { policySummary, validatePolicyText, type PolicyCheck } from './validate.ts';
+
+const base = (): PolicyInput => ({
+  id: 'small',
+  name: 'Small landlord',
+  levels: [
+    { id: 'L1', days: { min: 1 }, steps: [{ id: 'late-email', day: 2, action: 'email' }] },
+    { id: 'L2', days: { min: 10 }, steps: [{ id: 'agent-call', day: 10, action: 'call' }] },
+  ],
+});
+
+function problems(input: unknown): PolicyCheck & { ok: false } {
+  // JSON is YAML: the same path the CLI takes for either format.
+  const check = validatePolicyText(JSON.stringify(input));
+  if (check.ok) throw new Error('expected problems');
+  return check;
+}
+
+describe('validatePolicyText', () => {
+  test('a good document, in YAML, with its summary', () => {
+    const check = validatePolicyText(
+      ['id: small', 'name: Small', 'levels:', '  - id: L1', '    days: { min: 1 }', '    steps:', '      - { id: a, day: 2, action: email }', '      - { id: b, day: 3, at: 10:00, action: sms }'].join('\n'),
+    );
+    expect(check.ok).toBe(true);
+    if (check.ok) {
+      expect(policySummary(check.policy)).toEqual({ levels: 1, steps: 2 });
+      expect(check.policy.levels[0]!.steps[1]!.at).toBe('10:00'); // YAML 1.2: not sexagesimal
+    }
+  });
+
+  test('the built-ins are valid documents', () => {
+    for (const policy of BUILTIN_POLICIES.values()) expect(validatePolicyText(JSON.stringify(policy)).ok).toBe(true);
+  });
+
+  test('an explicit max reaching into the next level overlaps it', () => {
+    const doc = base();
+    doc.levels[0]!.days = { min: 1, max: 10 };
+    expect(problems(doc).problems).toEqual([
+      { path: 'levels[1]', message: 'overlaps level L1 (levels[0]): a lease could be at both' },
+    ]);
+    doc.levels[0]!.days = { min: 1, max: 9 };
+    expect(validatePolicyText(JSON.stringify(doc)).ok).toBe(true);
+  });
+
+  test('duplicate step ids, across levels and with reminders', () => {
+    const doc = base();
+    doc.levels[1]!.steps![0]!.id = 'late-email';
+    doc.reminders = [{ id: 'agent-call', days_before_due: 2, channel: 'sms' }];
+    expect(problems(doc).problems).toEqual([
+      { path: 'levels[1].steps[0].id', message: 'duplicate step id late-email (also levels[0].steps[0])' },
+    ]);
+    doc.reminders = [{ id: 'late-email', days_before_due: 2, channel: 'sms' }];
+    expect(problems(doc).problems.map((p) => p.path)).toEqual(['levels[1].steps[0].id', 'reminders[0].id']);
+  });
+
+  test('levels out of order', () => {
+    const doc = base();
+    doc.levels.reverse();
+    expect(problems(doc).problems).toEqual([
+      { path: 'levels[1].days.min', message: 'levels must be ordered least severe first by days.min (L1 after L2)' },
+    ]);
+  });
+
+  test('a notice step must name its notice, and only a notice step may', () => {
+    const doc = base();
+    doc.levels[1]!.steps = [
+      { id: 'n', day: 10, action: 'notice' },
+      { id: 'c', day: 10, action: 'call', notice: 'pay_or_quit' },
+    ];
+    expect(problems(doc).problems).toEqual([
+      { path: 'levels[1].steps[0].notice', message: 'a notice step must name its notice' },
+      { path: 'levels[1].steps[1].notice', message: 'only a notice step names a notice' },
+    ]);
+  });
+
+  test('unknown fields are named by their own path', () => {
+    const doc = { ...base(), colour: 'red' };
+    (doc.levels[0]!.steps![0] as Record<string, unknown>).tempalte = 'rent-late';
+    expect(problems(doc).problems).toEqual([
+      { path: 'levels[0].steps[0].tempalte', message: 'unknown field' },
+      { path: 'colour', message: 'unknown field' },
+    ]);
+  });
+
+  test('YAML syntax errors carry a line; an empty file is a root problem', () => {
+    const syntax = validatePolicyText('id: small\nname: [oops\nlevels: []\n');
+    expect(!syntax.ok && syntax.problems[0]!.path).toMatch(/^\(line \d+\)$/);
+    const empty = validatePolicyText('');
+    expect(!empty.ok && empty.problems[0]!.path).toBe('(root)');
+  });
+});
+
+describe('diffPolicies', () => {
+  const parse = (input: PolicyInput) => PolicyDocument.parse(input);
+  const residential = BUILTIN_POLICIES.get('default-residential')!;
+
+  test('lists are matched by id: reordering is no change, and version is not content', () => {
+    const reordered = structuredClone(residential);
+    reordered.version = 7;
+    reordered.reminders.reverse();
+    for (const level of reordered.levels) level.steps.reverse();
+    reordered.levels[2]!.steps[0]!.when!.jurisdiction!.reverse();
+    expect(diffPolicies(residential, reordered)).toEqual([]);
+  });
+
+  test('a changed step day is exactly one ~', () => {
+    const changed = structuredClone(residential);
+    changed.levels[1]!.steps.find((s) => s.id === 'agent-call')!.day = 12;
+    expect(diffPolicies(residential, changed)).toEqual([
+      { op: '~', path: 'levels[L2].steps[agent-call].day', from: 10, to: 12 },
+    ]);
+  });
+
+  test('added and removed levels, steps and fields; ranges are one value', () => {
+    const a = parse(base());
+    const next = base();
+    next.levels[1]!.days = { min: 10, max: 59 };
+    next.levels[1]!.steps!.push({ id: 'letter', day: 14, action: 'letter' });
+    next.levels[0]!.steps = [];
+    next.levels.push({ id: 'L3', days: { min: 60 } });
+    next.late_fees = { post_at: '07:00' };
+    next.description = 'now with a letter';
+    expect(diffPolicies(a, parse(next))).toEqual([
+      { op: '-', path: 'levels[L1].steps[late-email]', from: a.levels[0]!.steps[0] },
+      { op: '~', path: 'levels[L2].days', from: { min: 10 }, to: { min: 10, max: 59 } },
+      { op: '+', path: 'levels[L2].steps[letter]', to: expect.objectContaining({ id: 'letter', day: 14 }) },
+      { op: '+', path: 'levels[L3]', to: { id: 'L3', days: { min: 60 }, steps: [] } },
+      { op: '~', path: 'late_fees.post_at', from: '08:00', to: '07:00' },
+      { op: '+', path: 'description', to: 'now with a letter' },
+    ]);
+  });
+
+  test('defaults spelled out equal defaults left out', () => {
+    const spelled = base();
+    spelled.levels[0]!.steps![0] = { id: 'late-email', day: 2, action: 'email', at: '09:00', catch_up_days: 3 };
+    spelled.reminders = [];
+    expect(diffPolicies(parse(base()), parse(spelled))).toEqual([]);
+  });
+});
+
+test('the JSON Schema describes what people write', () => {
+  const schema = policyJsonSchema() as {
+    $id: string;
+    title: string;
+    properties: Record<string, unknown>;
+    required: string[];
+  };
+  expect(schema.$id).toBe('urn:arrears:schema:policy');
+  expect(schema.title).toBe('Arrears escalation policy');
+  expect(schema.properties.levels).toMatchObject({ type: 'array', minItems: 1 });
+  // io: 'input': fields with defaults are optional.
+  expect(schema.required.sort()).toEqual(['id', 'levels', 'name']);
+});
