@@ -191,16 +191,42 @@ export const PolicyDocument = z
   .superRefine((policy, ctx) => {
     const stepIds = new Map<string, string>();
     const days = effectiveDayRanges(policy.levels);
+    const ordered = policy.levels.every(
+      (l, i) => i === 0 || (l.days.min ?? 0) >= (policy.levels[i - 1]!.days.min ?? 0),
+    );
     policy.levels.forEach((level, i) => {
       const previous = policy.levels[i - 1];
-      if (previous && (level.days.min ?? 0) <= (previous.days.min ?? 0))
+      // Equal starts are allowed (balance bands on the same days); the overlap check below
+      // rejects two such levels unless their balance or count ranges tell them apart.
+      if (previous && (level.days.min ?? 0) < (previous.days.min ?? 0))
         ctx.addIssue({
           code: 'custom',
           path: ['levels', i, 'days', 'min'],
           message: `levels must be ordered least severe first by days.min (${level.id} after ${previous.id})`,
         });
+      level.steps.forEach((step, k) => {
+        if (step.day < (level.days.min ?? 0))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', i, 'steps', k, 'day'],
+            message: `day ${step.day} is before level ${level.id} starts (days.min ${level.days.min ?? 0}); reminders before the due date go under reminders`,
+          });
+        if (step.after_notice && step.action !== 'referral')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', i, 'steps', k, 'after_notice'],
+            message: 'only a referral waits for a notice',
+          });
+        if (step.channels && step.action !== 'notice')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', i, 'steps', k, 'channels'],
+            message: 'only a notice step lists channels',
+          });
+      });
       policy.levels.forEach((other, j) => {
-        if (j <= i) return;
+        // Out-of-order levels are reported above; their ranges mean nothing until fixed.
+        if (j <= i || !ordered) return;
         if (
           overlaps(days[i]!, days[j]!) &&
           overlaps(level.balance_cents ?? {}, other.balance_cents ?? {}) &&
@@ -227,7 +253,11 @@ export const PolicyDocument = z
     });
     policy.reminders.forEach((reminder, k) => {
       if (stepIds.has(reminder.id))
-        ctx.addIssue({ code: 'custom', path: ['reminders', k, 'id'], message: `duplicate step id ${reminder.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminders', k, 'id'],
+          message: `duplicate step id ${reminder.id} (also ${stepIds.get(reminder.id)})`,
+        });
       stepIds.set(reminder.id, `reminders[${k}]`);
     });
   });
@@ -244,8 +274,8 @@ export function effectiveDayRanges(levels: readonly { days: { min?: number; max?
   max: number;
 }[] {
   return levels.map((level, i) => {
-    const next = levels[i + 1];
-    const implicitMax = next ? (next.days.min ?? 0) - 1 : Number.POSITIVE_INFINITY;
+    const later = levels.slice(i + 1).find((l) => (l.days.min ?? 0) > (level.days.min ?? 0));
+    const implicitMax = later ? (later.days.min ?? 0) - 1 : Number.POSITIVE_INFINITY;
     return { min: level.days.min ?? 0, max: level.days.max ?? implicitMax };
   });
 }

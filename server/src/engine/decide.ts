@@ -10,7 +10,7 @@ import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { LEGAL_NOTICES, planNotice } from './notices.ts';
-import { reminderEffects } from './reminders.ts';
+import { reminderEffects, rentDueOn } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 import { lateness, reachedSteps, releaseDay, upcomingSteps } from './steps.ts';
 
@@ -62,6 +62,12 @@ export interface Decision {
   commands: EffectCommand[];
   transition: Transition | null;
   next_action: { type: string; on: string } | null;
+  /**
+   * The next local day on which this lease can change without any new input: tomorrow while
+   * anything is open (a charge, a hold, a pending effect), else the next reminder day, else
+   * never (null). The scheduled scan only needs to re-evaluate leases whose day has come.
+   */
+  wake_on: string | null;
 }
 
 /** The letter batch: notices approved before it are served the same day, later ones the next. */
@@ -186,7 +192,23 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
     commands,
     transition,
     next_action: upcoming ? { type: upcoming.step.action, on: upcoming.day } : null,
+    wake_on: wakeOn(policy, facts, known),
   };
+}
+
+function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: Map<string, KnownEffect>): string | null {
+  const tomorrow = addCalendarDays(facts.today, 1);
+  const pending = [...known.values()].some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval');
+  const heldOpen = facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval');
+  if (facts.open_charges.length > 0 || pending || heldOpen) return tomorrow;
+  if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return null;
+  const nextDue =
+    rentDueOn(facts.today, facts.lease.due_day) > facts.today
+      ? rentDueOn(facts.today, facts.lease.due_day)
+      : rentDueOn(addCalendarDays(`${facts.today.slice(0, 7)}-28`, 7), facts.lease.due_day);
+  const earliest = Math.max(...policy.reminders.map((r) => r.days_before_due));
+  const day = addCalendarDays(nextDue, -earliest);
+  return day > facts.today ? day : tomorrow;
 }
 
 function advance(state: CaseState, sev: Severity, today: string): CaseState {

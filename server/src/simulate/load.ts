@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Scenario } from '@arrears/shared';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { SUPPORTED_YEARS } from '../compliance/calendar/index.ts';
 import { issuePath } from '../ledger/validate.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
@@ -34,14 +34,12 @@ export async function loadScenario(file: string): Promise<Scenario> {
 }
 
 export function parseScenario(text: string, file = 'scenario'): Scenario {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0)
     throw new ScenarioError(
       file,
-      doc.errors.map((e) => ({
-        path: `(line ${(e.linePos?.[0]?.line ?? 0) || '?'})`,
-        message: e.message.split('\n')[0]!,
-      })),
+      doc.errors.map((e) => ({ path: `(line ${lines.linePos(e.pos[0]).line})`, message: e.message.split('\n')[0]! })),
     );
   const parsed = Scenario.safeParse(doc.toJS());
   if (!parsed.success)

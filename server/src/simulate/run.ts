@@ -168,6 +168,7 @@ const FALLBACK: Record<string, string | undefined> = {
 
 class Simulation {
   private readonly zoneOf = new Map<string, string>();
+  private readonly wakeOn = new Map<string, string | null>();
   private readonly leaseOfRef = new Map<string, string>();
   private readonly roles: Map<string, UserRole>;
   private readonly scope: EscalationScope;
@@ -200,8 +201,12 @@ class Simulation {
     items.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
     for (const item of items) {
       await this.dispatchUntil(item.at);
-      if (item.daily) await this.evaluate(item.daily.lease, { type: 'evaluate', cause: 'schedule' }, item.at, SYSTEM);
-      else await this.apply(item.event!, item.at);
+      if (item.daily) {
+        // The scheduled scan skips leases that told the engine nothing can happen before a later day.
+        const wake = this.wakeOn.get(item.daily.lease);
+        if (wake !== null && (wake === undefined || wake <= localDate(item.at, this.zoneOf.get(item.daily.lease)!)))
+          await this.evaluate(item.daily.lease, { type: 'evaluate', cause: 'schedule' }, item.at, SYSTEM);
+      } else await this.apply(item.event!, item.at);
     }
     const ends = this.s.leases.map(
       (l) => zonedInstant(addCalendarDays(this.s.end, 1), '00:00', this.zoneOf.get(l.id)!).getTime() - 1,
@@ -228,7 +233,9 @@ class Simulation {
   }
 
   private async evaluate(lease: string, input: EvaluationInput, now: Date, actor: Actor | typeof SYSTEM) {
-    return evaluateLease(this.scope, lease, input, now, actor);
+    const evaluation = await evaluateLease(this.scope, lease, input, now, actor);
+    this.wakeOn.set(lease, evaluation.wake_on);
+    return evaluation;
   }
 
   /** Works through every effect due by `at`, each at its own instant, re-evaluating after a change. */
