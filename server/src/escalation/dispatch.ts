@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { dispatchDecision, type ContactGuard } from '../engine/dispatch.ts';
+import { recipientsFor } from '../engine/recipients.ts';
 import type { KnownEffect } from '../engine/facts.ts';
 import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
@@ -110,6 +111,7 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
         facts,
         scope.paymentLinkBase,
       );
+      payload.recipients = recipientsFor(row.type, facts.tenants);
       payload.delivery = { provider: 'sandbox', content_sha256: rendered.content_sha256, body: rendered.body };
     }
     if (outcome.status === 'sent' && row.type === 'write_off' && facts.balance_cents > 0) {

@@ -18,6 +18,9 @@ test('1. California: one $75 fee on Mar 7; pay-or-quit demands rent only, expire
     rule: { id: 'US-CA/pay-or-quit@2019-01-01', citation: 'Cal. Code Civ. Proc. 1161(2)', verified: true },
   });
   expect(day(notice)).toBe('2026-03-27');
+  // The guarantor is served the notice too; reminders go to the tenant only.
+  expect(notice.recipients).toEqual(['T1', 'T1G']);
+  expect(actionsOf(report, 'L1', 'email').every((e) => JSON.stringify(e.recipients) === '["T1"]')).toBe(true);
   const blockedApproval = only(actionsOf(report, 'L1', 'approval'));
   expect(blockedApproval).toMatchObject({ status: 'blocked', reason: 'role_not_permitted' });
   const referral = actionsOf(report, 'L1', 'approval_request').find((a) => a.action === 'referral');

@@ -35,6 +35,7 @@ const PUBLIC_FIELDS = [
   'approved_by',
   'target',
   'also',
+  'recipients',
   'event',
   'message',
   'balance_after_cents',
