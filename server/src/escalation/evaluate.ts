@@ -3,7 +3,7 @@ import { appendAudit } from '../audit/append.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from '../engine/decide.ts';
 import type { EffectCommand } from '../engine/effects.ts';
 import type { Actor } from '../engine/facts.ts';
-import { loadFacts, loadKnownEffects } from './facts.ts';
+import { loadLeaseContext } from './facts.ts';
 import { loadPolicy, type PinnedPolicy } from './policies.ts';
 
 export type EvaluationInput =
@@ -38,14 +38,14 @@ export async function evaluateLease(
   return scope.db.withOrg(scope.orgId, async (trx) => {
     const lease = await trx('leases').where({ org_id: scope.orgId, id: leaseId }).forNoKeyUpdate().first('kind');
     if (!lease) throw new Error(`lease ${leaseId} not found`);
-    const track = await trx('cases').where({ org_id: scope.orgId, id: leaseId }).first();
+    const context = await loadLeaseContext(trx, scope.orgId, leaseId, now);
+    const track = context.track ?? undefined;
     const pin = track?.policy_id
-      ? { id: track.policy_id as string, version: track.policy_version as number }
+      ? { id: track.policy_id, version: track.policy_version ?? undefined }
       : scope.policyFor(lease.kind);
     const policy = await loadPolicy(trx, scope.orgId, pin.id, pin.version);
-    const state: CaseState = track ? (track.state as CaseState) : INITIAL_STATE;
-    const facts = await loadFacts(trx, scope.orgId, leaseId, now);
-    const known = await loadKnownEffects(trx, scope.orgId, leaseId);
+    const state: CaseState = (track?.state as CaseState | null) ?? INITIAL_STATE;
+    const { facts, known } = context;
     const decision = decide(policy.document, state, { ...input, facts, known } as EngineEvent, now);
     await saveTrack(trx, scope.orgId, leaseId, track !== undefined, policy, decision, now);
     await applyCommands(

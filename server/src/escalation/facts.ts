@@ -1,64 +1,97 @@
 import type { LateFeeTerms } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
-import { openCharges } from '../ledger/open-charges.ts';
-import { localDate } from '../time/zoned.ts';
 
-/** Reads everything the engine may use about one lease at `now`, inside the caller's org transaction. */
-export async function loadFacts(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseFacts> {
-  const row = await trx('leases as l')
-    .join('properties as p', function () {
-      this.on('p.org_id', 'l.org_id').andOn('p.id', 'l.property_id');
-    })
-    .join('orgs as o', 'o.org_id', 'l.org_id')
-    .where({ 'l.org_id': orgId, 'l.id': leaseId })
-    .first(
-      'l.*',
-      'p.jurisdiction',
-      'p.timezone',
-      'p.units',
-      'p.cares_covered',
-      'p.late_fee as property_late_fee',
-      'o.settings as org_settings',
-    );
-  if (!row) throw new Error(`lease ${leaseId} not found`);
-  const today = localDate(now, row.timezone);
-  // One connection per transaction: the reads run one after another.
-  const charges = await openCharges(trx, orgId, leaseId, today);
-  const totals = await trx.raw<{ rows: { balance: number | null }[] }>(
-    `select sum(case kind when 'charge' then amount_cents when 'reversal' then amount_cents else -amount_cents end)::int8 as balance
-       from ledger_entries where org_id = ? and lease_id = ? and effective_on <= ?::date`,
-    [orgId, leaseId, today],
-  );
-  const credits = await trx.raw<{ rows: LeaseFacts['credits'] }>(
-    `select e.external_id, e.kind, e.amount_cents, to_char(e.effective_on, 'YYYY-MM-DD') as effective_on,
-              r.external_id as reverses, e.memo as reason
-       from ledger_entries e left join ledger_entries r on r.id = e.reverses_id
-       where e.org_id = ? and e.lease_id = ? and e.kind <> 'charge' and e.effective_on <= ?::date
-       order by e.effective_on, e.id`,
-    [orgId, leaseId, today],
-  );
-  const tenants = await trx('lease_tenants as lt')
-    .join('tenants as t', function () {
-      this.on('t.org_id', 'lt.org_id').andOn('t.id', 'lt.tenant_id');
-    })
-    .where({ 'lt.org_id': orgId, 'lt.lease_id': leaseId })
-    .orderBy('lt.tenant_id')
-    .select('t.id', 't.kind as type', 'lt.role');
-  const holds = await trx('holds').where({ org_id: orgId, lease_id: leaseId }).orderBy('created_at').orderBy('id');
-  const contact = await loadContact(trx, orgId, leaseId);
+export interface LeaseContext {
+  facts: LeaseFacts;
+  /** The lease's action ledger so far, oldest first. */
+  known: KnownEffect[];
+  /** The lease's case track row, when it has one. */
+  track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
+}
 
-  const open = charges.map((c) => ({
-    external_id: c.external_id,
-    charge_type: c.charge_type,
-    due_on: c.due_on,
-    amount_cents: c.amount_cents,
-    open_cents: c.open_cents,
-  }));
-  const balance = Number(totals.rows[0]?.balance ?? 0);
-  const openTotal = open.reduce((sum, c) => sum + c.open_cents, 0);
-  const settings = (row.org_settings ?? {}) as Record<string, unknown>;
-  return {
+/**
+ * Everything the engine may use about one lease at `now`, read in ONE statement (one snapshot,
+ * one round trip: on embedded PGlite each round trip costs a millisecond or more, and the
+ * evaluation path runs this for every lease every day). The local day is the property's.
+ */
+const CONTEXT_SQL = `
+with l as (
+  select l.*, p.jurisdiction, p.timezone, p.units, p.cares_covered, p.late_fee as property_late_fee,
+         o.settings as org_settings, (?::timestamptz at time zone p.timezone)::date as today
+  from leases l
+  join properties p on p.org_id = l.org_id and p.id = l.property_id
+  join orgs o on o.org_id = l.org_id
+  where l.org_id = ? and l.id = ?
+),
+contact as (
+  select t.id, t.phone_timezone from l
+  join lease_tenants lt on lt.org_id = l.org_id and lt.lease_id = l.id
+  join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
+  order by case lt.role when 'billing_contact' then 0 when 'primary' then 1 else 2 end, t.id
+  limit 1
+)
+select
+  (select to_jsonb(l) from l) as lease,
+  (select coalesce(jsonb_agg(c order by c.due_on, c.id), '[]') from (
+     select e.id, e.external_id, e.charge_type, to_char(e.due_on, 'YYYY-MM-DD') as due_on, e.amount_cents,
+            (e.amount_cents - coalesce(p.paid, 0))::int8 as open_cents
+     from l cross join ledger_entries e
+     left join lateral (
+       select sum(a.amount_cents) as paid from allocations a where a.charge_id = e.id and a.applied_on <= l.today
+     ) p on true
+     where e.org_id = l.org_id and e.lease_id = l.id and e.kind = 'charge' and e.effective_on <= l.today
+       and e.amount_cents - coalesce(p.paid, 0) > 0) c) as open_charges,
+  (select coalesce(sum(case e.kind when 'charge' then e.amount_cents when 'reversal' then e.amount_cents
+                                   else -e.amount_cents end), 0)::int8
+     from l join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id and e.effective_on <= l.today) as balance,
+  (select coalesce(jsonb_agg(c order by c.effective_on, c.id), '[]') from (
+     select e.id, e.external_id, e.kind, e.amount_cents, to_char(e.effective_on, 'YYYY-MM-DD') as effective_on,
+            r.external_id as reverses, e.memo as reason
+     from l join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id
+     left join ledger_entries r on r.id = e.reverses_id
+     where e.kind <> 'charge' and e.effective_on <= l.today) c) as credits,
+  (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.kind, 'role', lt.role) order by lt.tenant_id), '[]')
+     from l join lease_tenants lt on lt.org_id = l.org_id and lt.lease_id = l.id
+     join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id) as tenants,
+  (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from l
+     join holds h on h.org_id = l.org_id and h.lease_id = l.id) as holds,
+  (select to_jsonb(contact) from contact) as contact,
+  (select coalesce(jsonb_agg(jsonb_build_object('channel', c.channel, 'granted', c.granted, 'source', c.source,
+                                                'changed_at', c.changed_at)), '[]')
+     from contact join tenant_consents c on c.org_id = ? and c.tenant_id = contact.id) as consents,
+  (select coalesce(jsonb_agg(e order by e.seq), '[]') from l
+     join effects e on e.org_id = l.org_id and e.lease_id = l.id) as effects,
+  (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from l
+     join case_events ce on ce.org_id = l.org_id and ce.case_id = l.id and ce.type = 'conversation') as conversations,
+  (select to_jsonb(c) from l join cases c on c.org_id = l.org_id and c.id = l.id) as track
+`;
+
+interface ContextRow {
+  lease: Record<string, unknown> | null;
+  open_charges: LeaseFacts['open_charges'];
+  balance: number | string;
+  credits: (LeaseFacts['credits'][number] & { reverses: string | null; reason: string | null })[];
+  tenants: LeaseFacts['tenants'];
+  holds: Record<string, unknown>[];
+  contact: { id: string; phone_timezone: string | null } | null;
+  consents: { channel: string; granted: boolean; source: string; changed_at: string }[];
+  effects: Record<string, unknown>[];
+  conversations: string[];
+  track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
+}
+
+export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
+  const result = await trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, [now.toISOString(), orgId, leaseId, orgId]);
+  const row = result.rows[0]!;
+  const l = row.lease;
+  if (!l) throw new Error(`lease ${leaseId} not found`);
+  const known = row.effects.map(toKnownEffect);
+  const balance = Number(row.balance);
+  const openTotal = row.open_charges.reduce((sum, c) => sum + Number(c.open_cents), 0);
+  const settings = (l.org_settings ?? {}) as Record<string, unknown>;
+  const granted = (channel: string) => row.consents.some((c) => c.channel === channel && c.granted);
+  const facts: LeaseFacts = {
     org: {
       reg_f_for_all: settings.reg_f_for_all === true,
       fee_review: settings.fee_review === true,
@@ -66,92 +99,78 @@ export async function loadFacts(trx: Trx, orgId: string, leaseId: string, now: D
         settings.partial_payment_after_notice === 'reject' ? 'reject' : 'accept_with_receipt',
     },
     property: {
-      id: row.property_id,
-      jurisdiction: row.jurisdiction,
-      timezone: row.timezone,
-      units: row.units,
-      cares_covered: row.cares_covered && !row.cares_flag_removed_on,
-      late_fee: (row.property_late_fee as LateFeeTerms | null) ?? null,
+      id: l.property_id as string,
+      jurisdiction: l.jurisdiction as string,
+      timezone: l.timezone as string,
+      units: l.units as number,
+      cares_covered: (l.cares_covered as boolean) && !l.cares_flag_removed_on,
+      late_fee: (l.property_late_fee as LateFeeTerms | null) ?? null,
     },
     lease: {
-      id: row.id,
-      kind: row.kind,
-      rent_cents: Number(row.rent_cents),
-      due_day: row.due_day,
-      grace_days: row.grace_days,
-      late_fee: (row.late_fee as LateFeeTerms | null) ?? null,
-      collector: row.collector,
-      segment: row.segment,
-      cure_days: row.cure_days,
-      autopay: row.autopay,
-      status: row.status,
-      moved_out_on: row.moved_out_on,
+      id: l.id as string,
+      kind: l.kind as LeaseFacts['lease']['kind'],
+      rent_cents: Number(l.rent_cents),
+      due_day: l.due_day as number,
+      grace_days: l.grace_days as number,
+      late_fee: (l.late_fee as LateFeeTerms | null) ?? null,
+      collector: l.collector as LeaseFacts['lease']['collector'],
+      segment: (l.segment as string | null) ?? null,
+      cure_days: (l.cure_days as number | null) ?? null,
+      autopay: l.autopay as boolean,
+      status: l.status as string,
+      moved_out_on: (l.moved_out_on as string | null) ?? null,
     },
-    tenants,
-    today,
-    open_charges: open,
-    credits: credits.rows.map((c) => ({
-      ...c,
+    tenants: row.tenants,
+    today: l.today as string,
+    open_charges: row.open_charges.map((c) => ({
+      external_id: c.external_id,
+      charge_type: c.charge_type,
+      due_on: c.due_on,
       amount_cents: Number(c.amount_cents),
-      reverses: c.reverses ?? undefined,
-      reason: c.reason ?? undefined,
+      open_cents: Number(c.open_cents),
+    })),
+    credits: row.credits.map((c) => ({
+      external_id: c.external_id,
+      kind: c.kind,
+      amount_cents: Number(c.amount_cents),
+      effective_on: c.effective_on,
+      ...(c.reverses ? { reverses: c.reverses } : {}),
+      ...(c.reason ? { reason: c.reason } : {}),
     })),
     balance_cents: balance,
     unapplied_credit_cents: Math.max(0, openTotal - balance),
-    holds: holds.map((h): Hold => ({
-      id: h.id,
-      kind: h.kind,
-      status: h.status,
-      starts_on: h.starts_on,
-      ends_on: h.ends_on,
-      terms: h.terms,
-      created_by: h.created_by,
+    holds: row.holds.map((h): Hold => ({
+      id: h.id as string,
+      kind: h.kind as Hold['kind'],
+      status: h.status as Hold['status'],
+      starts_on: h.starts_on as string,
+      ends_on: (h.ends_on as string | null) ?? null,
+      terms: h.terms as Hold['terms'],
+      created_by: h.created_by as string,
     })),
-    contact,
+    contact: {
+      phone_timezone: row.contact?.phone_timezone ?? null,
+      consents: {
+        email: granted('email') || !row.consents.some((c) => c.channel === 'email'),
+        sms: granted('sms'),
+        voice: granted('voice'),
+      },
+      revoked: row.consents
+        .filter((c) => !c.granted && c.source.startsWith('revoked'))
+        .map((c) => ({ channel: c.channel, at: new Date(c.changed_at).toISOString() })),
+      call_attempts: known.filter((e) => e.type === 'call' && e.status === 'sent').map((e) => e.sent_at ?? e.due_at),
+      conversations: row.conversations.map((at) => new Date(at).toISOString()),
+      opt_out_confirmations: known.filter(
+        (e) => e.type === 'sms' && e.status === 'sent' && e.payload.purpose === 'opt_out_confirmation',
+      ).length,
+    },
   };
+  return { facts, known, track: row.track };
 }
 
-async function loadContact(trx: Trx, orgId: string, leaseId: string): Promise<LeaseFacts['contact']> {
-  const primary = await trx('lease_tenants as lt')
-    .join('tenants as t', function () {
-      this.on('t.org_id', 'lt.org_id').andOn('t.id', 'lt.tenant_id');
-    })
-    .where({ 'lt.org_id': orgId, 'lt.lease_id': leaseId })
-    .orderByRaw(`case lt.role when 'billing_contact' then 0 when 'primary' then 1 else 2 end`)
-    .orderBy('t.id')
-    .first('t.id', 't.phone_timezone');
-  const consents = primary
-    ? await trx('tenant_consents')
-        .where({ org_id: orgId, tenant_id: primary.id })
-        .select('channel', 'granted', 'source', 'changed_at')
-    : [];
-  const granted = (channel: string) => consents.some((c) => c.channel === channel && c.granted);
-  const calls = await trx('effects')
-    .where({ org_id: orgId, lease_id: leaseId, type: 'call', status: 'sent' })
-    .orderBy('updated_at')
-    .pluck('updated_at');
-  const events = await trx('case_events')
-    .where({ org_id: orgId, case_id: leaseId })
-    .where('type', 'conversation')
-    .select('type', 'at');
-  const confirmations = await trx('effects')
-    .where({ org_id: orgId, lease_id: leaseId, type: 'sms', status: 'sent' })
-    .whereRaw(`payload->>'purpose' = 'opt_out_confirmation'`)
-    .count({ count: '*' });
-  return {
-    phone_timezone: primary?.phone_timezone ?? null,
-    consents: {
-      email: granted('email') || !consents.some((c) => c.channel === 'email'),
-      sms: granted('sms'),
-      voice: granted('voice'),
-    },
-    revoked: consents
-      .filter((c) => !c.granted && c.source.startsWith('revoked'))
-      .map((c) => ({ channel: c.channel, at: new Date(c.changed_at).toISOString() })),
-    call_attempts: calls.map((at: Date | string) => new Date(at).toISOString()),
-    conversations: events.map((e) => new Date(e.at).toISOString()),
-    opt_out_confirmations: Number(confirmations[0]?.count ?? 0),
-  };
+/** The facts alone (dispatch, reports). */
+export async function loadFacts(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseFacts> {
+  return (await loadLeaseContext(trx, orgId, leaseId, now)).facts;
 }
 
 export async function loadKnownEffects(trx: Trx, orgId: string, leaseId: string): Promise<KnownEffect[]> {
@@ -159,7 +178,7 @@ export async function loadKnownEffects(trx: Trx, orgId: string, leaseId: string)
   return rows.map(toKnownEffect);
 }
 
-export function toKnownEffect(row: Record<string, unknown>): KnownEffect {
+export function toKnownEffect(row: Record<string, unknown>): KnownEffect & { sent_at?: string } {
   return {
     key: row.key as string,
     type: row.type as string,
@@ -170,5 +189,6 @@ export function toKnownEffect(row: Record<string, unknown>): KnownEffect {
     drafted_by: (row.drafted_by as string | null) ?? null,
     due_at: new Date(row.due_at as string).toISOString(),
     payload: (row.payload ?? {}) as Record<string, unknown>,
+    ...(row.updated_at ? { sent_at: new Date(row.updated_at as string).toISOString() } : {}),
   };
 }
