@@ -70,6 +70,9 @@ export interface Decision {
   wake_on: string | null;
 }
 
+const CONTACT_ACTIONS: readonly string[] = ['email', 'sms', 'call', 'letter', 'certified_letter'];
+const DAY_MS = 86_400_000;
+
 /** The letter batch: notices approved before it are served the same day, later ones the next. */
 const LETTER_BATCH = '17:00';
 
@@ -342,6 +345,29 @@ function planSteps(
     if (firedDay !== undefined && planned.day !== firedDay) break;
     firedDay = planned.day;
     const dueAt = zonedInstant(facts.today, step.at, tz);
+    // An agent reached the tenant on this channel in the last day: the automated step would
+    // repeat it (Invoice Ninja #9312), so it is recorded as skipped instead.
+    if (CONTACT_ACTIONS.includes(step.action)) {
+      const recent = [...known.values()].find(
+        (e) =>
+          e.request_id &&
+          e.type === step.action &&
+          e.status === 'sent' &&
+          dueAt.getTime() - Date.parse(e.due_at) < DAY_MS &&
+          dueAt.getTime() >= Date.parse(e.due_at),
+      );
+      if (recent) {
+        create({
+          ...base,
+          type: step.action,
+          status: 'suppressed',
+          reason: 'contacted_recently',
+          due_at: dueAt,
+          payload: { ...base.payload, after: recent.key },
+        });
+        continue;
+      }
+    }
     if (step.after_notice) {
       // Only a served, uncured notice gates a referral; a blocked or cured one never does.
       const notice = [...known.values()].find(
