@@ -129,7 +129,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   cureNotices(facts, known, update);
   if (transition && sev.level === CURRENT && state.level !== CURRENT) {
     create({
-      key: `${facts.lease.id}:cure:${state.anchor_due_on ?? facts.today}:${facts.today}`,
+      key: `${facts.lease.id}:cure:${state.anchor_due_on ?? facts.today}:${now.toISOString()}`,
       type: 'cure',
       status: 'cured',
       due_at: now,
@@ -140,7 +140,9 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
         ['scheduled', 'awaiting_approval'].includes(effect.status) &&
         effect.type !== 'late_fee' &&
         effect.type !== 'nsf_fee' &&
-        !effect.request_id
+        !effect.request_id &&
+        // A reminder for the next due date is not part of the delinquency that was cured.
+        effect.payload.reminder !== true
       )
         update(effect.key, 'cancelled', 'cured');
   }
@@ -204,14 +206,16 @@ function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: Map<string, Kn
   const pending = [...known.values()].some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval');
   const heldOpen = facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval');
   if (facts.open_charges.length > 0 || pending || heldOpen) return tomorrow;
-  if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return null;
+  const entry = facts.next_entry_on ?? null;
+  if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return entry;
   const nextDue =
     rentDueOn(facts.today, facts.lease.due_day) > facts.today
       ? rentDueOn(facts.today, facts.lease.due_day)
       : rentDueOn(addCalendarDays(`${facts.today.slice(0, 7)}-28`, 7), facts.lease.due_day);
   const earliest = Math.max(...policy.reminders.map((r) => r.days_before_due));
   const day = addCalendarDays(nextDue, -earliest);
-  return day > facts.today ? day : tomorrow;
+  const reminder = day > facts.today ? day : tomorrow;
+  return entry !== null && entry < reminder ? entry : reminder;
 }
 
 function advance(state: CaseState, sev: Severity, today: string): CaseState {
@@ -420,6 +424,19 @@ function planSteps(
           status: 'blocked',
           reason: plan.reason,
           due_at: dueAt,
+          payload: { ...base.payload, notice: step.notice },
+        });
+        continue;
+      }
+      if (plan.terms.amount_demanded_cents <= 0 && LEGAL_NOTICES.includes(step.notice!)) {
+        // Only fees are past due and this notice may demand rent only (California): nothing to serve.
+        create({
+          ...base,
+          type: 'notice',
+          status: 'suppressed',
+          reason: 'nothing_to_demand',
+          due_at: dueAt,
+          rule: plan.terms.rule,
           payload: { ...base.payload, notice: step.notice },
         });
         continue;

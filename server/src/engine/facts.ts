@@ -60,6 +60,10 @@ export interface LeaseFacts {
   balance_cents: number;
   unapplied_credit_cents: number;
   holds: Hold[];
+  /** The earliest effective day after today of an entry already delivered (a scheduled charge). */
+  next_entry_on?: string | null;
+  /** Due dates (today or later) of rent charges already posted, paid or not. */
+  posted_rent_due?: string[];
   /** What the send-time guards need about reaching the primary tenant. */
   contact: {
     phone_timezone: string | null;

@@ -24,6 +24,12 @@ export function reminderEffects(policy: PolicyDocument, facts: LeaseFacts): NewE
   const nextMonth = rentDueOn(addCalendarDays(`${facts.today.slice(0, 7)}-28`, 7), facts.lease.due_day);
   for (const due of [thisMonth, nextMonth]) {
     if (due <= facts.today) continue;
+    // Already posted and nothing of it open: paid ahead, nothing to remind about.
+    if (
+      facts.posted_rent_due?.includes(due) &&
+      !facts.open_charges.some((c) => c.due_on === due && c.charge_type === 'rent')
+    )
+      continue;
     for (const reminder of policy.reminders) {
       if (!matches(reminder.when, facts)) continue;
       const day = addCalendarDays(due, -reminder.days_before_due);

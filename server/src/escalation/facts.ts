@@ -64,7 +64,12 @@ select
      join effects e on e.org_id = l.org_id and e.lease_id = l.id) as effects,
   (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from l
      join case_events ce on ce.org_id = l.org_id and ce.case_id = l.id and ce.type = 'conversation') as conversations,
-  (select to_jsonb(c) from l join cases c on c.org_id = l.org_id and c.id = l.id) as track
+  (select to_jsonb(c) from l join cases c on c.org_id = l.org_id and c.id = l.id) as track,
+  (select to_char(min(e.effective_on), 'YYYY-MM-DD') from l
+     join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id where e.effective_on > l.today) as next_entry_on,
+  (select coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD')), '[]') from l
+     join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id
+     where e.kind = 'charge' and e.charge_type = 'rent' and e.due_on >= l.today) as posted_rent_due
 `;
 
 interface ContextRow {
@@ -79,6 +84,8 @@ interface ContextRow {
   effects: Record<string, unknown>[];
   conversations: string[];
   track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
+  next_entry_on: string | null;
+  posted_rent_due: string[];
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
@@ -138,6 +145,8 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       ...(c.reason ? { reason: c.reason } : {}),
     })),
     balance_cents: balance,
+    next_entry_on: row.next_entry_on,
+    posted_rent_due: row.posted_rent_due,
     unapplied_credit_cents: Math.max(0, openTotal - balance),
     holds: row.holds.map((h): Hold => ({
       id: h.id as string,

@@ -41,16 +41,27 @@ interface Entry {
 
 type OpenCharge = LeaseFacts['open_charges'][number];
 
+/** One allocation row: part of a credit applied to a charge (negative: a reversal's cancellation). */
+interface Allocation {
+  charge: number;
+  credit: number;
+  amount_cents: number;
+  applied_on: string;
+}
+
 /** Credit-side kinds that pay charges; a reversal only takes such payments back. */
 const PAYING = new Set<LedgerOp['kind']>(['payment', 'credit', 'write_off']);
 
 export class Ledger {
   private readonly entries: Entry[] = [];
   private readonly byId = new Map<string, Entry>();
+  private readonly allocations: Allocation[] = [];
 
   /**
-   * Appends one delivered event. The same external_id twice counts once (webhooks re-deliver);
-   * a reversal of an unknown, non-payment or already reversed entry is refused, as merge.ts does.
+   * Appends one delivered event and allocates, as ingest does: the same external_id twice counts
+   * once (webhooks re-deliver); a reversal of an unknown, non-payment or already reversed entry
+   * is refused (merge.ts); a reversal cancels exactly its payment's allocations with negative
+   * rows dated on the reversal; then the FIFO pass runs (allocate.ts).
    */
   post(op: LedgerOp): PostResult {
     if (this.byId.has(op.external_id)) return 'duplicate';
@@ -58,7 +69,7 @@ export class Ledger {
     if (op.kind === 'reversal') {
       const target = this.byId.get(op.reverses);
       if (!target || target.op.kind !== 'payment') return 'rejected';
-      if (this.entries.some((e) => e.op.kind === 'reversal' && e.op.reverses === op.reverses)) return 'rejected';
+      if (this.reversed(target.seq)) return 'rejected';
       amount = target.amount_cents;
     } else {
       amount = op.amount_cents;
@@ -66,6 +77,16 @@ export class Ledger {
     const entry = { seq: this.entries.length, op, amount_cents: amount };
     this.entries.push(entry);
     this.byId.set(op.external_id, entry);
+    if (op.kind === 'reversal') {
+      const target = this.byId.get(op.reverses)!;
+      const paid = new Map<number, number>();
+      for (const a of this.allocations)
+        if (a.credit === target.seq) paid.set(a.charge, (paid.get(a.charge) ?? 0) + a.amount_cents);
+      for (const [charge, sum] of paid)
+        if (sum > 0)
+          this.allocations.push({ charge, credit: target.seq, amount_cents: -sum, applied_on: op.effective_on });
+    }
+    this.allocate();
     return 'inserted';
   }
 
@@ -74,55 +95,78 @@ export class Ledger {
     return this.entries;
   }
 
+  private reversed(seq: number): boolean {
+    const id = this.entries[seq]?.op.external_id;
+    return this.entries.some((e) => e.op.kind === 'reversal' && e.op.reverses === id);
+  }
+
   /**
-   * Open charges and unapplied credit as of a day. Allocation is replayed from scratch over the
-   * entries effective by then, in posting order, re-running the FIFO pass after each entry the
-   * way ingest runs allocateOpenItems after each chunk. Replaying (rather than keeping rows)
-   * equals production's "allocations applied on or before the day" as long as entries are
-   * posted in effective-date order, which the driver guarantees.
+   * The FIFO pass over the whole ledger, whatever the effective dates (allocateOpenItems): open
+   * charges, oldest due first then posting order, are paid by available credits, oldest
+   * effective first then posting order; a row counts from the later of the two effective days.
+   */
+  private allocate(): void {
+    const paid = new Map<number, number>();
+    const used = new Map<number, number>();
+    for (const a of this.allocations) {
+      paid.set(a.charge, (paid.get(a.charge) ?? 0) + a.amount_cents);
+      used.set(a.credit, (used.get(a.credit) ?? 0) + a.amount_cents);
+    }
+    const charges = this.entries
+      .filter((e) => e.op.kind === 'charge')
+      .map((entry) => ({ entry, open: entry.amount_cents - (paid.get(entry.seq) ?? 0) }))
+      .filter((c) => c.open > 0)
+      .sort((a, b) => byDueThenSeq(a.entry, b.entry));
+    const credits = this.entries
+      .filter((e) => PAYING.has(e.op.kind) && !this.reversed(e.seq))
+      .map((entry) => ({ entry, available: entry.amount_cents - (used.get(entry.seq) ?? 0) }))
+      .filter((c) => c.available > 0)
+      .sort((a, b) => compare(a.entry.op.effective_on, b.entry.op.effective_on) || a.entry.seq - b.entry.seq);
+    let i = 0;
+    for (const credit of credits) {
+      while (credit.available > 0 && i < charges.length) {
+        const charge = charges[i]!;
+        const amount = Math.min(charge.open, credit.available);
+        charge.open -= amount;
+        credit.available -= amount;
+        const applied = [charge.entry.op.effective_on, credit.entry.op.effective_on].sort()[1]!;
+        this.allocations.push({
+          charge: charge.entry.seq,
+          credit: credit.entry.seq,
+          amount_cents: amount,
+          applied_on: applied,
+        });
+        if (charge.open === 0) i += 1;
+      }
+    }
+  }
+
+  /**
+   * Open charges and unapplied credit as of a day (openCharges, loadFacts): charges effective by
+   * then, less the allocations applied by then; the balance of every entry effective by then.
    */
   position(today: string): { open: OpenCharge[]; balance_cents: number; unapplied_credit_cents: number } {
-    const charges: { entry: Entry; open: number }[] = [];
-    const credits: { entry: Entry; available: number; paid: Map<number, number>; reversed: boolean }[] = [];
-    const bySeq = new Map<number, { entry: Entry; open: number }>();
+    const paid = new Map<number, number>();
+    for (const a of this.allocations)
+      if (a.applied_on <= today) paid.set(a.charge, (paid.get(a.charge) ?? 0) + a.amount_cents);
     let balance = 0;
-    for (const entry of this.entries) {
+    const open: OpenCharge[] = [];
+    for (const entry of [...this.entries].sort(byDueThenSeq)) {
       const { op } = entry;
       if (op.effective_on > today) continue;
       if (op.kind === 'charge') {
-        const charge = { entry, open: entry.amount_cents };
-        charges.push(charge);
-        bySeq.set(entry.seq, charge);
         balance += entry.amount_cents;
-      } else if (op.kind === 'reversal') {
-        balance += entry.amount_cents;
-        const credit = credits.find((c) => c.entry.op.external_id === op.reverses);
-        if (credit) {
-          // Exactly this payment's allocations are cancelled: its charges re-open, others' stay paid.
-          for (const [seq, amount] of credit.paid) bySeq.get(seq)!.open += amount;
-          credit.paid.clear();
-          credit.available = 0;
-          credit.reversed = true;
-        }
-      } else {
-        credits.push({ entry, available: entry.amount_cents, paid: new Map(), reversed: false });
-        balance -= entry.amount_cents;
-      }
-      allocate(charges, credits);
+        const left = entry.amount_cents - (paid.get(entry.seq) ?? 0);
+        if (left > 0)
+          open.push({
+            external_id: op.external_id,
+            charge_type: op.charge_type,
+            due_on: op.due_on,
+            amount_cents: entry.amount_cents,
+            open_cents: left,
+          });
+      } else balance += op.kind === 'reversal' ? entry.amount_cents : -entry.amount_cents;
     }
-    const open = charges
-      .filter((c) => c.open > 0)
-      .sort((a, b) => byDueThenSeq(a.entry, b.entry))
-      .map(({ entry, open }) => {
-        const op = entry.op as Extract<LedgerOp, { kind: 'charge' }>;
-        return {
-          external_id: op.external_id,
-          charge_type: op.charge_type,
-          due_on: op.due_on,
-          amount_cents: entry.amount_cents,
-          open_cents: open,
-        };
-      });
     const openTotal = open.reduce((sum, c) => sum + c.open_cents, 0);
     // As loadFacts: unapplied credit is what the ledger balance leaves over the open charges.
     return { open, balance_cents: balance, unapplied_credit_cents: Math.max(0, openTotal - balance) };
@@ -169,6 +213,19 @@ export class Ledger {
       today,
       open_charges: open,
       credits,
+      // As the loader: the next entry delivered ahead of its day, and rent already posted.
+      next_entry_on:
+        this.entries
+          .map((e) => e.op.effective_on)
+          .filter((d) => d > today)
+          .sort()[0] ?? null,
+      posted_rent_due: [
+        ...new Set(
+          this.entries.flatMap(({ op }) =>
+            op.kind === 'charge' && op.charge_type === 'rent' && op.due_on >= today ? [op.due_on] : [],
+          ),
+        ),
+      ],
       balance_cents,
       unapplied_credit_cents,
       holds: [],
@@ -184,29 +241,15 @@ export class Ledger {
   }
 }
 
-function byDueThenSeq(a: Entry, b: Entry): number {
-  const da = (a.op as { due_on: string }).due_on;
-  const db = (b.op as { due_on: string }).due_on;
-  return da < db ? -1 : da > db ? 1 : a.seq - b.seq;
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The FIFO pass: available credits, oldest posted first, pay open charges, oldest due first. */
-function allocate(
-  charges: { entry: Entry; open: number }[],
-  credits: { entry: Entry; available: number; paid: Map<number, number>; reversed: boolean }[],
-): void {
-  const queue = charges.filter((c) => c.open > 0).sort((a, b) => byDueThenSeq(a.entry, b.entry));
-  for (const credit of credits) {
-    if (credit.reversed || !PAYING.has(credit.entry.op.kind)) continue;
-    for (const charge of queue) {
-      if (credit.available <= 0) break;
-      if (charge.open <= 0) continue;
-      const amount = Math.min(charge.open, credit.available);
-      charge.open -= amount;
-      credit.available -= amount;
-      credit.paid.set(charge.entry.seq, (credit.paid.get(charge.entry.seq) ?? 0) + amount);
-    }
-  }
+/** Charges by due date then posting order; other entries (no due date) sort by posting order. */
+function byDueThenSeq(a: Entry, b: Entry): number {
+  const da = a.op.kind === 'charge' ? a.op.due_on : '';
+  const db = b.op.kind === 'charge' ? b.op.due_on : '';
+  return compare(da, db) || a.seq - b.seq;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,7 +310,8 @@ const ALLOW_ALL: ContactGuard = () => ({ ok: true });
  * posted to the ledger, like escalation/dispatch.ts) and the lease is evaluated; each ledger op
  * is delivered at its time and followed by an evaluation; every dispatch is followed by one too,
  * as simulate does. Commands are applied the way applyCommands does: a create whose key exists is
- * ignored, an update sets the status.
+ * ignored, an update sets the status. Unlike simulate, every day is evaluated whatever the last
+ * decision's `wake_on` said, so a test can check that the days the scan would skip change nothing.
  */
 export function runLedger(policy: PolicyDocument, options: DriverOptions): DriverRun {
   const rerun = options.rerun ?? true;
