@@ -391,4 +391,25 @@ describe('gaps found by the property tests', () => {
     expect(run.evaluations.at(-1)!.decision.next.level).toBe('L1');
     expect(delivery.decision.wake_on).toBe('2026-01-01');
   });
+
+  test('a lease cured and then re-entering by an NSF return gets its legal step drafted again, once', () => {
+    const run = runLedger(RESIDENTIAL, {
+      start: '2026-01-01',
+      days: 40,
+      ops: [
+        at('2026-01-01', '06:00', rent('2026-01-01')),
+        // Paid in full (rent and fee) on Jan 25: cured, the pending pay-or-quit is cancelled.
+        at('2026-01-25', '09:00', payment('PAY-1', '2026-01-25', RENT_CENTS + 7_500)),
+        at('2026-02-01', '06:00', rent('2026-02-01')),
+        at('2026-02-03', '09:00', nsf('NSF-1', 'PAY-1', '2026-02-03')),
+      ],
+    });
+    const drafts = [...run.effects.values()].filter((e) => e.step_id === 'pay-or-quit');
+    expect(drafts.map((e) => [e.key, e.status])).toEqual([
+      [`${LEASE_ID}:pay-or-quit:2026-01-01`, 'cancelled'],
+      [`${LEASE_ID}:pay-or-quit:2026-01-01#2`, 'awaiting_approval'],
+    ]);
+    // Released on the day of re-entry, not skipped as a missed step.
+    expect(drafts[1]!.due_at.slice(0, 10)).toBe('2026-02-03');
+  });
 });

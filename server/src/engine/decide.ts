@@ -23,6 +23,11 @@ export interface CaseState {
   anchor_due_on: string | null;
   /** Steps of the current anchor older than this day belong to a period the lease was not anchored on. */
   anchor_since: string | null;
+  /**
+   * The day the lease fell back: a case re-opened after a cure, or a returned payment re-opened
+   * an older charge. Steps that came due meanwhile are released on this day, in order.
+   */
+  reopened_on?: string | null;
 }
 
 export const INITIAL_STATE: CaseState = {
@@ -113,7 +118,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   ) => {
     const effect = known.get(key);
     if (!effect || effect.status === status) return;
-    known.set(key, { ...effect, status });
+    known.set(key, { ...effect, status, reason: reason ?? null });
     commands.push({
       op: 'update',
       key,
@@ -218,19 +223,41 @@ function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: Map<string, Kn
   return entry !== null && entry < reminder ? entry : reminder;
 }
 
+/**
+ * The key a step's next attempt uses: its own key, or — when a cure cancelled every earlier
+ * attempt before it reached anyone — the next `#n` suffix. Null when an attempt stands (sent,
+ * pending, suppressed for a reason): a step never reaches the tenant twice.
+ */
+function armedKey(key: string, known: Map<string, KnownEffect>): string | null {
+  for (let attempt = 1; ; attempt++) {
+    const candidate = attempt === 1 ? key : `${key}#${attempt}`;
+    const effect = known.get(candidate);
+    if (!effect) return candidate;
+    if (!(effect.status === 'cancelled' && effect.reason === 'cured')) return null;
+  }
+}
+
 function advance(state: CaseState, sev: Severity, today: string): CaseState {
   const delinquent = sev.level !== CURRENT && sev.level !== GRACE;
   let caseId = state.case_id;
   let opened = state.cases_opened;
+  let reopenedOn = state.reopened_on ?? null;
   if (!caseId && delinquent) {
+    if (opened > 0) reopenedOn = today;
     opened += 1;
     caseId = `${opened}`;
   }
   if (caseId && sev.level === CURRENT) caseId = null;
+  // The anchor moving back (a returned payment re-opens an older charge) or a case re-opening
+  // after a cure: that anchor's steps not yet handled are released today, in order. The anchor
+  // moving forward (the oldest charge paid): steps of the new anchor older than today are not
+  // this lease's history and are skipped.
+  const back = state.anchor_due_on !== null && sev.anchor_due_on !== null && sev.anchor_due_on < state.anchor_due_on;
+  if (back) reopenedOn = today;
   const anchorSince =
     sev.anchor_due_on === state.anchor_due_on
       ? state.anchor_since
-      : state.anchor_due_on === null
+      : state.anchor_due_on === null || back || reopenedOn === today
         ? sev.anchor_due_on
         : today;
   return {
@@ -241,6 +268,7 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
     balance_cents: sev.balance_cents,
     anchor_due_on: sev.anchor_due_on,
     anchor_since: sev.anchor_due_on ? anchorSince : null,
+    reopened_on: reopenedOn,
   };
 }
 
@@ -326,7 +354,9 @@ function planSteps(
       if (day && (firedDay === undefined || day > firedDay)) firedDay = day;
     }
   for (const planned of reachedSteps(policy, facts, sev.level, anchor)) {
-    if (known.has(planned.key) || planned.day > facts.today) continue;
+    if (planned.day > facts.today) continue;
+    const key = armedKey(planned.key, known);
+    if (key === null) continue;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
     const { step } = planned;
     const legal =
@@ -334,10 +364,11 @@ function planSteps(
         ? LEGAL_NOTICES.includes(step.notice!)
         : TERMINAL_ACTIONS.includes(step.action) || step.action === 'placement' || step.action === 'credit_report';
     if (legal && blockLegal) continue;
-    const release = releaseDay(planned.day, facts.holds, 'US');
+    let release = releaseDay(planned.day, facts.holds, 'US');
+    if (release !== undefined && state.reopened_on && release < state.reopened_on) release = state.reopened_on;
     if (release === undefined || release > facts.today) continue;
     const base = {
-      key: planned.key,
+      key,
       step_id: step.id,
       anchor_due_on: anchor,
       payload: { level: planned.level, template: step.template ?? step.id } as Record<string, unknown>,

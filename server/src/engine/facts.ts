@@ -102,6 +102,8 @@ export interface KnownEffect {
   request_id: string | null;
   drafted_by: string | null;
   due_at: string;
+  /** Why it was blocked, suppressed or cancelled. */
+  reason?: string | null;
   payload: Record<string, unknown>;
 }
 

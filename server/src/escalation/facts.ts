@@ -197,6 +197,7 @@ export function toKnownEffect(row: Record<string, unknown>): KnownEffect & { sen
     request_id: (row.request_id as string | null) ?? null,
     drafted_by: (row.drafted_by as string | null) ?? null,
     due_at: new Date(row.due_at as string).toISOString(),
+    reason: (row.reason as string | null) ?? null,
     payload: (row.payload ?? {}) as Record<string, unknown>,
     ...(row.updated_at ? { sent_at: new Date(row.updated_at as string).toISOString() } : {}),
   };

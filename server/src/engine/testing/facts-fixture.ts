@@ -83,7 +83,7 @@ export class EngineHarness {
     if (command.op === 'hold') return;
     if (command.op === 'update') {
       const effect = this.effects.get(command.key);
-      if (effect) this.effects.set(command.key, { ...effect, status: command.status });
+      if (effect) this.effects.set(command.key, { ...effect, status: command.status, reason: command.reason ?? null });
       return;
     }
     const e = command.effect;

@@ -321,8 +321,7 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
   const deliveries: DriverRun['deliveries'] = [];
   let state: CaseState = INITIAL_STATE;
 
-  const known = (): KnownEffect[] =>
-    [...effects.values()].map(({ reason: _reason, created_at: _created, ...effect }) => effect);
+  const known = (): KnownEffect[] => [...effects.values()].map(({ created_at: _created, ...effect }) => effect);
 
   const apply = (commands: readonly EffectCommand[], now: Date): string[] => {
     const duplicates: string[] = [];
