@@ -650,6 +650,11 @@ function handleApproval(
     update(target.key, 'rejected', event.reason ?? 'rejected', event.actor.id);
     return;
   }
+  if (target.type === 'late_fee' || target.type === 'nsf_fee') {
+    // A reviewed fee goes back to the outbox: dispatch posts it after re-checking it is still owed.
+    update(target.key, 'scheduled', undefined, event.actor.id);
+    return;
+  }
   update(target.key, 'approved', undefined, event.actor.id);
   if (target.type !== 'approval_request') return;
   const action = String(target.payload.action);

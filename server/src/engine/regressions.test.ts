@@ -253,3 +253,67 @@ test('FOSSBilling #4024: the scheduled run can fire as often as it likes; each s
     engine.evaluate(leaseFacts('2026-03-11', { open_charges: [rent('2026-03-01')] }), '06:00');
   expect(engine.created.filter((c) => c.effect.step_id === 'l1-email')).toHaveLength(1);
 });
+
+describe('what users of other tools suffer (user-needs.md §1, §3)', () => {
+  const transit = {
+    id: 'ACH',
+    kind: 'payment_in_transit' as const,
+    status: 'active' as const,
+    starts_on: '2026-03-02',
+    ends_on: '2026-03-20',
+    terms: {},
+    created_by: 'agent',
+  };
+
+  test('a payment in transit pauses reminders and fees until it clears', () => {
+    const engine = new EngineHarness(policy);
+    for (const day of ['2026-03-02', '2026-03-03', '2026-03-11', '2026-03-12'])
+      engine.evaluate(leaseFacts(day, { open_charges: [rent('2026-03-01')], holds: [transit] }));
+    expect(engine.created).toEqual([]);
+    // It cleared: the payment posted and the hold is kept; nothing was sent meanwhile.
+    const cleared = engine.evaluate(
+      leaseFacts('2026-03-13', {
+        holds: [transit],
+        credits: [{ external_id: 'ACH-1', kind: 'payment', amount_cents: 100_000, effective_on: '2026-03-13' }],
+      }),
+    );
+    expect(cleared.commands).toContainEqual(expect.objectContaining({ op: 'hold', id: 'ACH', status: 'kept' }));
+    expect(engine.ofType('late_fee')).toEqual([]);
+  });
+
+  test('autopay tenants get no reminder the autopay already covers', () => {
+    const engine = new EngineHarness(policy);
+    const facts = leaseFacts('2026-03-29');
+    engine.evaluate({ ...facts, lease: { ...facts.lease, autopay: true } });
+    expect(engine.created).toEqual([]);
+    const manual = new EngineHarness(policy);
+    manual.evaluate(facts);
+    expect(manual.ofType('email')).toHaveLength(1);
+  });
+
+  test('an org that reviews fees gets each fee as an approval, not a posting', () => {
+    const engine = new EngineHarness(policy);
+    const facts = leaseFacts('2026-03-02', { open_charges: [rent('2026-03-01')] });
+    engine.evaluate({ ...facts, org: { ...facts.org, fee_review: true } });
+    expect(engine.ofType('late_fee')).toEqual([
+      expect.objectContaining({
+        status: 'awaiting_approval',
+        payload: expect.objectContaining({ amount_cents: 5000 }),
+      }),
+    ]);
+  });
+});
+
+test('a reviewed fee, once approved by a manager, goes back to the outbox to post', () => {
+  const engine = new EngineHarness(policy);
+  const facts = leaseFacts('2026-03-02', { open_charges: [rent('2026-03-01')] });
+  const reviewed = { ...facts, org: { ...facts.org, fee_review: true } };
+  engine.evaluate(reviewed);
+  engine.evaluate(reviewed, '10:00', {
+    type: 'approval',
+    target: 'L:late_fee:2026-03-01',
+    decision: 'approve',
+    actor: { id: 'm', role: 'manager' },
+  });
+  expect(engine.effects.get('L:late_fee:2026-03-01')?.status).toBe('scheduled');
+});
