@@ -2,7 +2,7 @@ import { PolicyDocument } from '@arrears/shared';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, zonedInstant } from '../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from './decide.ts';
-import type { NewEffect } from './effects.ts';
+import { asKnown, type NewEffect } from './effects.ts';
 import type { Actor, Hold, KnownEffect } from './facts.ts';
 import { Ledger, LEASE_ID, RENT_CENTS, runLedger, TZ, type LedgerOp, type TimedOp } from './testing/ledger-model.ts';
 
@@ -63,18 +63,7 @@ function lease(policy: PolicyDocument) {
     const decision = decide(policy, state, { ...input, facts, known: [...known.values()] } as EngineEvent, now);
     for (const command of decision.commands) {
       if (command.op === 'create' && !known.has(command.effect.key)) {
-        const e = command.effect;
-        known.set(e.key, {
-          key: e.key,
-          type: e.type,
-          status: e.status,
-          step_id: e.step_id ?? null,
-          anchor_due_on: e.anchor_due_on ?? null,
-          request_id: e.request_id ?? null,
-          drafted_by: e.drafted_by ?? null,
-          due_at: e.due_at.toISOString(),
-          payload: e.payload,
-        });
+        known.set(command.effect.key, asKnown(command.effect));
       } else if (command.op === 'update') {
         const effect = known.get(command.key);
         if (effect) known.set(command.key, { ...effect, status: command.status });

@@ -5,7 +5,7 @@ import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { businessDayOnOrAfter } from '../compliance/calendar/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
-import type { EffectCommand, NewEffect } from './effects.ts';
+import { asKnown, type EffectCommand, type NewEffect } from './effects.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
@@ -99,14 +99,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       : null;
   const create = (effect: NewEffect) => {
     if (known.has(effect.key)) return;
-    known.set(effect.key, {
-      ...effect,
-      step_id: effect.step_id ?? null,
-      anchor_due_on: effect.anchor_due_on ?? null,
-      request_id: effect.request_id ?? null,
-      drafted_by: effect.drafted_by ?? null,
-      due_at: effect.due_at.toISOString(),
-    });
+    known.set(effect.key, asKnown(effect));
     commands.push({ op: 'create', effect: { ...effect, due_at: effect.due_at < now ? now : effect.due_at } });
   };
   const update = (

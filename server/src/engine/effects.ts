@@ -1,3 +1,4 @@
+import type { KnownEffect } from './facts.ts';
 import type { RuleRef } from '../compliance/rules/index.ts';
 
 export type EffectStatus =
@@ -38,3 +39,19 @@ export type EffectCommand =
       payload?: Record<string, unknown>;
     }
   | { op: 'hold'; id: string; status: 'kept' | 'broken' | 'expired'; ends_on: string; reason: string };
+
+/** How a just-created effect looks in the action ledger the engine reads back. */
+export function asKnown(effect: NewEffect): KnownEffect {
+  return {
+    key: effect.key,
+    type: effect.type,
+    status: effect.status,
+    step_id: effect.step_id ?? null,
+    anchor_due_on: effect.anchor_due_on ?? null,
+    request_id: effect.request_id ?? null,
+    drafted_by: effect.drafted_by ?? null,
+    due_at: effect.due_at.toISOString(),
+    reason: effect.reason ?? null,
+    payload: effect.payload,
+  };
+}

@@ -1,6 +1,6 @@
 import { zonedInstant } from '../../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from '../decide.ts';
-import type { EffectCommand, NewEffect } from '../effects.ts';
+import { asKnown, type EffectCommand, type NewEffect } from '../effects.ts';
 import type { KnownEffect, LeaseFacts } from '../facts.ts';
 import type { PolicyDocument } from '@arrears/shared';
 
@@ -89,17 +89,7 @@ export class EngineHarness {
     const e = command.effect;
     if (this.effects.has(e.key)) throw new Error(`second effect for ${e.key}`);
     this.created.push({ day, effect: e });
-    this.effects.set(e.key, {
-      key: e.key,
-      type: e.type,
-      status: e.status,
-      step_id: e.step_id ?? null,
-      anchor_due_on: e.anchor_due_on ?? null,
-      request_id: e.request_id ?? null,
-      drafted_by: e.drafted_by ?? null,
-      due_at: e.due_at.toISOString(),
-      payload: e.payload,
-    });
+    this.effects.set(e.key, asKnown(e));
   }
 
   /** Marks every scheduled effect as done, as dispatch would. */

@@ -2,7 +2,7 @@ import type { ChargeType, PolicyDocument } from '@arrears/shared';
 import { localDate, zonedInstant, addCalendarDays } from '../../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision } from '../decide.ts';
 import { dispatchDecision, type ContactGuard } from '../dispatch.ts';
-import type { EffectCommand } from '../effects.ts';
+import { asKnown, type EffectCommand } from '../effects.ts';
 import type { KnownEffect, LeaseFacts } from '../facts.ts';
 
 /**
@@ -332,19 +332,7 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
           duplicates.push(e.key);
           continue;
         }
-        effects.set(e.key, {
-          key: e.key,
-          type: e.type,
-          status: e.status,
-          step_id: e.step_id ?? null,
-          anchor_due_on: e.anchor_due_on ?? null,
-          request_id: e.request_id ?? null,
-          drafted_by: e.drafted_by ?? null,
-          due_at: e.due_at.toISOString(),
-          payload: e.payload,
-          reason: e.reason ?? null,
-          created_at: now,
-        });
+        effects.set(e.key, { ...asKnown(e), reason: e.reason ?? null, created_at: now });
       } else if (command.op === 'update') {
         const effect = effects.get(command.key);
         if (!effect || effect.status === command.status) continue;
