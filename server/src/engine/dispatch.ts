@@ -87,7 +87,9 @@ export function dispatchDecision(
     if (stop?.effect === 'pause') return { status: 'suppressed', reason: `hold_${stop.hold.kind}` };
   }
   if (CONTACTS.includes(effect.type)) {
-    const verdict = guard(effect, facts, now);
+    // The org or the policy may turn the Reg F guards on for first-party collection too.
+    const regFForAll = facts.org.reg_f_for_all || policy.reg_f_for_all;
+    const verdict = guard(effect, { ...facts, org: { ...facts.org, reg_f_for_all: regFForAll } }, now);
     if (!verdict.ok) {
       if (automated && verdict.retryAt)
         return {

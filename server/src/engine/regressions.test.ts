@@ -1,5 +1,6 @@
 import { PolicyDocument } from '@arrears/shared';
 import { localDate, zonedInstant } from '../time/zoned.ts';
+import { contactGuard } from '../escalation/guards.ts';
 import { dispatchDecision } from './dispatch.ts';
 import { planNotice } from './notices.ts';
 import type { KnownEffect } from './facts.ts';
@@ -316,4 +317,26 @@ test('a reviewed fee, once approved by a manager, goes back to the outbox to pos
     actor: { id: 'm', role: 'manager' },
   });
   expect(engine.effects.get('L:late_fee:2026-03-01')?.status).toBe('scheduled');
+});
+
+test('a policy can turn the Reg F guards on for first-party collection', () => {
+  const effect = {
+    key: 'L:request:C',
+    type: 'call',
+    status: 'scheduled',
+    step_id: null,
+    anchor_due_on: '2026-03-01',
+    request_id: 'C',
+    drafted_by: 'agent',
+    due_at: zonedInstant('2026-03-12', '21:30', FIXTURE_TZ).toISOString(),
+    payload: {},
+  };
+  const facts = leaseFacts('2026-03-12', { open_charges: [rent('2026-03-01')] });
+  const late = zonedInstant('2026-03-12', '21:30', FIXTURE_TZ);
+  expect(dispatchDecision(policy, effect, facts, late, contactGuard)).toEqual({ status: 'sent' });
+  const strict = PolicyDocument.parse({ ...policy, reg_f_for_all: true });
+  expect(dispatchDecision(strict, effect, facts, late, contactGuard)).toMatchObject({
+    status: 'blocked',
+    reason: 'quiet_hours',
+  });
 });
