@@ -91,6 +91,11 @@ export const Step = z
     approval: z.enum(['manager', 'counsel']).optional(),
     /** A missed step is still sent this many days late (catch-up); later it is skipped with a reason. */
     catch_up_days: z.number().int().min(0).max(60).default(3),
+    /**
+     * For a notice: the period (days) the step's template states. Never shorter than the law's:
+     * a shorter one is refused when served, and when a scenario's CARES-covered property would use it.
+     */
+    period_days: z.number().int().min(0).max(365).optional(),
     /** For a referral: the notice whose expiry gates it. */
     after_notice: NoticeKind.optional(),
   })

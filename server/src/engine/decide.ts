@@ -440,7 +440,7 @@ function planSteps(
         });
         continue;
       }
-      const plan = planNotice(step.notice!, facts, facts.today, step.channels);
+      const plan = planNotice(step.notice!, facts, facts.today, step.channels, step.period_days);
       if (!plan.ok) {
         create({
           ...base,
@@ -476,6 +476,7 @@ function planSteps(
           ...base.payload,
           action: 'notice',
           notice: step.notice,
+          ...(step.period_days !== undefined ? { period_days: step.period_days } : {}),
           channels: plan.terms.channels,
           approver: plan.verified ? (step.approval ?? 'manager') : 'counsel',
         },

@@ -64,6 +64,7 @@ export function dispatchDecision(
         facts,
         served,
         effect.payload.channels as string[] | undefined,
+        effect.payload.period_days as number | undefined,
       );
       if (!plan.ok) return { status: 'blocked', reason: plan.reason };
       if (plan.terms.amount_demanded_cents <= 0 && plan.terms.notice !== 'validation')

@@ -36,7 +36,13 @@ export type NoticePlan = { ok: true; terms: NoticeTerms; verified: boolean } | {
  * that day. Open credits and disputed amounts are netted out of the demand; California's
  * pay-or-quit demands rent only.
  */
-export function planNotice(notice: NoticeKind, facts: LeaseFacts, servedOn: string, channels?: string[]): NoticePlan {
+export function planNotice(
+  notice: NoticeKind,
+  facts: LeaseFacts,
+  servedOn: string,
+  channels?: string[],
+  templatePeriodDays?: number,
+): NoticePlan {
   const rule = noticeRule(facts.property.jurisdiction, notice, servedOn, facts.lease);
   if (!rule) return { ok: false, reason: 'notice_not_available_in_jurisdiction' };
   const allowed = rule.params.channels as readonly string[];
@@ -63,6 +69,12 @@ export function planNotice(notice: NoticeKind, facts: LeaseFacts, servedOn: stri
     const earliest = addCalendarDays(servedOn, CARES_NOTICE_TO_VACATE.params.min_days);
     if (earliest > expires) expires = earliest;
     also.push(ruleRef(CARES_NOTICE_TO_VACATE));
+  }
+  if (templatePeriodDays !== undefined) {
+    const stated = addCalendarDays(servedOn, templatePeriodDays);
+    // The template would show the tenant a date earlier than the law allows: never serve it.
+    if (stated < expires) return { ok: false, reason: 'template_period_too_short' };
+    expires = stated;
   }
   return {
     ok: true,

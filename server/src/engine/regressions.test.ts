@@ -340,3 +340,16 @@ test('a policy can turn the Reg F guards on for first-party collection', () => {
     reason: 'quiet_hours',
   });
 });
+
+test('a notice whose template states a shorter period than the law is never served', () => {
+  const facts = leaseFacts('2026-07-22', { open_charges: [rent('2026-07-01')] });
+  const texas = { ...facts, property: { ...facts.property, jurisdiction: 'US-TX' } };
+  expect(planNotice('notice_to_vacate', texas, '2026-07-22', undefined, 2)).toEqual({
+    ok: false,
+    reason: 'template_period_too_short',
+  });
+  expect(planNotice('notice_to_vacate', texas, '2026-07-22', undefined, 5)).toMatchObject({
+    ok: true,
+    terms: { expires_on: '2026-07-25' },
+  });
+});

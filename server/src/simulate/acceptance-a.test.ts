@@ -1,4 +1,7 @@
-import { actionsOf, day, only, simulateFile } from './testing.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseScenario } from './load.ts';
+import { actionsOf, day, only, SCENARIOS, simulateFile } from './testing.ts';
 
 // Acceptance scenarios 1-3 and 5 of domain-and-compliance.md §4, run through `simulate`.
 
@@ -99,4 +102,24 @@ test('5. CARES: vacate date no earlier than Nov 6; removing the covered flag nee
     status: 'sent',
     approved_by: 'manager-5',
   });
+});
+
+test('5. CARES: a notice template with a vacate period shorter than 30 days fails validation', () => {
+  const text = fs
+    .readFileSync(path.join(SCENARIOS, '05-cares-notice-to-vacate.yaml'), 'utf8')
+    .replace(
+      'policy: default-residential',
+      [
+        'policy:',
+        '  id: short-vacate',
+        '  name: Too short for a covered property',
+        '  levels:',
+        '    - id: L1',
+        '      days: { min: 5 }',
+        '      steps: [{ id: vacate, day: 5, action: notice, notice: notice_to_vacate, period_days: 14 }]',
+      ].join('\n'),
+    );
+  expect(() => parseScenario(text)).toThrow(
+    'policy.levels[0].steps[0].period_days: 14 days is shorter than the 30 days 15 U.S.C. 9058(c) requires for covered P5',
+  );
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Scenario } from '@arrears/shared';
 import { LineCounter, parseDocument } from 'yaml';
 import { SUPPORTED_YEARS } from '../compliance/calendar/index.ts';
+import { CARES_NOTICE_TO_VACATE } from '../compliance/rules/federal-collection.ts';
 import { issuePath } from '../ledger/validate.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 
@@ -67,6 +68,21 @@ function crossCheck(s: Scenario): ScenarioProblem[] {
     add(
       'policy',
       `unknown built-in policy "${s.policy}"; expected one of ${[...BUILTIN_POLICIES.keys()].join(', ')} or an inline policy document`,
+    );
+  const covered = s.properties.filter((p) => p.cares_covered).map((p) => p.id);
+  if (typeof s.policy !== 'string' && covered.length > 0)
+    s.policy.levels.forEach((level, i) =>
+      level.steps.forEach((step, k) => {
+        if (
+          step.notice === 'notice_to_vacate' &&
+          step.period_days !== undefined &&
+          step.period_days < CARES_NOTICE_TO_VACATE.params.min_days
+        )
+          add(
+            `policy.levels[${i}].steps[${k}].period_days`,
+            `${step.period_days} days is shorter than the ${CARES_NOTICE_TO_VACATE.params.min_days} days ${CARES_NOTICE_TO_VACATE.citation} requires for covered ${covered.join(', ')}`,
+          );
+      }),
     );
   const unique = (items: { id: string }[], where: string) => {
     const seen = new Set<string>();
