@@ -350,6 +350,6 @@ test('a notice whose template states a shorter period than the law is never serv
   });
   expect(planNotice('notice_to_vacate', texas, '2026-07-22', undefined, 5)).toMatchObject({
     ok: true,
-    terms: { expires_on: '2026-07-25' },
+    terms: { expires_on: '2026-07-27' },
   });
 });
