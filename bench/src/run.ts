@@ -10,6 +10,10 @@ interface Benchmark {
 const BENCHMARKS: Record<string, Benchmark> = {
   ingest: { summary: 'idempotent ledger ingest vs raw COPY (rows/s)', load: () => import('./ingest.ts') },
   scan: { summary: 'as-of aging over the ledger vs a plain aggregate', load: () => import('./scan.ts') },
+  engine: {
+    summary: 'decide() per second vs severity(); simulate over demo leases',
+    load: () => import('./engine.ts'),
+  },
 };
 
 const USAGE = `usage: npm run bench -- NAME [options]
@@ -20,11 +24,11 @@ ${Object.entries(BENCHMARKS)
   .join('\n')}
 
 options:
-  --rows N        ledger rows (ingest: 1,000,000; scan: 1,000,000, or 10,000,000 with --large)
-  --leases N      leases (default: rows / 10)
+  --rows N        ledger rows (ingest: 1,000,000; scan: 1,000,000, or 10,000,000 with --large); engine: decisions (500,000)
+  --leases N      leases (default: rows / 10; engine: demo leases simulated, default 25)
   --large         scan: 1M leases / 10M rows, and check the 30 s target
   --chunk N[,N]   ingest: events per transaction; several sizes sweep (one org each), fastest wins
-  --runs N        scan: timed runs per query, median reported (default 5)
+  --runs N        scan: timed runs per query, median reported (default 5); engine: months simulated (default 18)
   --budget S      ingest: seconds each product phase may run before it is cut short (default 900)
   --explain       print EXPLAIN (ANALYZE, BUFFERS) plans of the measured statements
 

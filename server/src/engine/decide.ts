@@ -216,6 +216,18 @@ function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: Map<string, Kn
   return entry !== null && entry < reminder ? entry : reminder;
 }
 
+const OFFSETS = new WeakMap<PolicyDocument, Map<string, number>>();
+
+/** Each step's day by id; policies are immutable, so this is computed once per document. */
+function stepOffsets(policy: PolicyDocument): Map<string, number> {
+  let offsets = OFFSETS.get(policy);
+  if (!offsets) {
+    offsets = new Map(policy.levels.flatMap((l) => l.steps.map((st) => [st.id, st.day] as const)));
+    OFFSETS.set(policy, offsets);
+  }
+  return offsets;
+}
+
 /**
  * The key a step's next attempt uses: its own key, or — when a cure cancelled every earlier
  * attempt before it reached anyone — the next `#n` suffix. Null when an attempt stands (sent,
@@ -331,9 +343,7 @@ function planSteps(
   const blockLegal = holds.some((h) => h.kind === 'scra');
   // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
   // A group already sent today (an earlier evaluation) counts: the next group waits a day.
-  const stepDay = new Map(
-    policy.levels.flatMap((l) => l.steps.map((st) => [st.id, addCalendarDays(anchor, st.day)] as const)),
-  );
+  const offsets = stepOffsets(policy);
   let firedDay: string | undefined;
   for (const effect of known.values())
     if (
@@ -343,7 +353,8 @@ function planSteps(
       effect.status !== 'suppressed' &&
       localDate(new Date(effect.due_at), tz) === facts.today
     ) {
-      const day = stepDay.get(effect.step_id);
+      const offset = offsets.get(effect.step_id);
+      const day = offset === undefined ? undefined : addCalendarDays(anchor, offset);
       if (day && (firedDay === undefined || day > firedDay)) firedDay = day;
     }
   for (const planned of reachedSteps(policy, facts, sev.level, anchor)) {

@@ -7,8 +7,10 @@ import { matches } from './steps.ts';
 
 /** The rent due date of the month a day falls in, clamped to the month's last day. */
 export function rentDueOn(month: string, dueDay: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const last = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
   return `${month.slice(0, 7)}-${String(Math.min(dueDay, last)).padStart(2, '0')}`;
 }
 

@@ -23,3 +23,13 @@ test('calendar arithmetic on local days', () => {
   expect(addCalendarDays('2026-03-01', -1)).toBe('2026-02-28');
   expect(daysBetweenDates('2026-02-01', '2026-03-09')).toBe(36);
 });
+
+test('day arithmetic agrees with Date across leap years, centuries and eras of the calendar', () => {
+  for (let n = -800; n <= 800; n += 7) {
+    for (const start of ['2024-02-28', '2000-02-29', '2026-12-31', '1970-01-01', '2100-03-01']) {
+      const expected = new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+      expect(addCalendarDays(start, n)).toBe(expected);
+      expect(daysBetweenDates(start, expected)).toBe(n);
+    }
+  }
+});

@@ -41,9 +41,25 @@ export function wallClock(at: Date, timeZone: string): WallClock {
   };
 }
 
+/**
+ * Intl formatting costs microseconds a call, and the engine asks the same questions (this
+ * effect's local day, 09:00 on that day) many times per decision: answers are memoised in a
+ * bounded map, cleared when it grows large.
+ */
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  if (cache.size > 50_000) cache.clear();
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+const localDates = new Map<string, string>();
+const instants = new Map<string, number>();
+
 /** The local calendar day of an instant in a zone. */
 export function localDate(at: Date, timeZone: string): string {
-  return wallClock(at, timeZone).date;
+  return memo(localDates, `${at.getTime()}|${timeZone}`, () => wallClock(at, timeZone).date);
 }
 
 /** Offset of the zone from UTC at an instant, in minutes (e.g. -480 for PST). */
@@ -58,6 +74,12 @@ export function offsetMinutes(at: Date, timeZone: string): number {
  * the same wall time after the jump; an ambiguous fall-back time takes the first occurrence.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  return new Date(
+    memo(instants, `${date}T${time}|${timeZone}`, () => computeZonedInstant(date, time, timeZone).getTime()),
+  );
+}
+
+function computeZonedInstant(date: string, time: string, timeZone: string): Date {
   const naive = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);
   const first = naive - offsetMinutes(new Date(naive), timeZone) * 60_000;
   const second = naive - offsetMinutes(new Date(first), timeZone) * 60_000;
@@ -83,11 +105,39 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/**
+ * Day arithmetic on `YYYY-MM-DD` with integer day numbers (days since 1970-01-01, proleptic
+ * Gregorian; H. Hinnant's civil calendar algorithms): no Date objects on the engine's hot path.
+ */
+function dayNumber(date: string): number {
+  let y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function fromDayNumber(n: number): string {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
 export function addCalendarDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
+  return fromDayNumber(dayNumber(date) + days);
 }
 
 export function daysBetweenDates(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return dayNumber(to) - dayNumber(from);
 }
