@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+import type { EngineOptions } from './engine.ts';
 import type { BenchOptions } from './harness.ts';
 
 interface Benchmark {
   summary: string;
-  load: () => Promise<{ run(options: BenchOptions): Promise<void> }>;
+  load: () => Promise<{ run(options: BenchOptions & EngineOptions): Promise<void> }>;
 }
 
 /** One line per benchmark; modules load lazily so one benchmark's imports never slow another. */
@@ -11,7 +12,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   ingest: { summary: 'idempotent ledger ingest vs raw COPY (rows/s)', load: () => import('./ingest.ts') },
   scan: { summary: 'as-of aging over the ledger vs a plain aggregate', load: () => import('./scan.ts') },
   engine: {
-    summary: 'decide() per second vs severity(); simulate over demo leases',
+    summary: 'decide() per second vs severity(); simulate wall time over demo leases',
     load: () => import('./engine.ts'),
   },
 };
@@ -24,11 +25,14 @@ ${Object.entries(BENCHMARKS)
   .join('\n')}
 
 options:
-  --rows N        ledger rows (ingest: 1,000,000; scan: 1,000,000, or 10,000,000 with --large); engine: decisions (500,000)
-  --leases N      leases (default: rows / 10; engine: demo leases simulated, default 25)
+  --rows N        ledger rows (ingest: 1,000,000; scan: 1,000,000, or 10,000,000 with --large)
+  --leases N      leases (default: rows / 10; engine: the first N demo leases simulated, default 25)
+  --decisions N   engine: decide() calls per timed pass (default 500,000)
+  --months N      engine: months of the demo history simulated (default 18)
   --large         scan: 1M leases / 10M rows, and check the 30 s target
   --chunk N[,N]   ingest: events per transaction; several sizes sweep (one org each), fastest wins
-  --runs N        scan: timed runs per query, median reported (default 5); engine: months simulated (default 18)
+  --runs N        scan: timed runs per query, median reported (default 5); engine: timed passes, median
+                  (decide(): 5, simulate: 1)
   --budget S      ingest: seconds each product phase may run before it is cut short (default 900)
   --explain       print EXPLAIN (ANALYZE, BUFFERS) plans of the measured statements
 
@@ -47,7 +51,7 @@ function count(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-function parse(argv: string[]): { name: string; options: BenchOptions } {
+function parse(argv: string[]): { name: string; options: BenchOptions & EngineOptions } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -60,6 +64,8 @@ function parse(argv: string[]): { name: string; options: BenchOptions } {
         leases: { type: 'string' },
         chunk: { type: 'string' },
         runs: { type: 'string' },
+        decisions: { type: 'string' },
+        months: { type: 'string' },
         budget: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -73,11 +79,15 @@ function parse(argv: string[]): { name: string; options: BenchOptions } {
   if (!name || !Object.hasOwn(BENCHMARKS, name)) usage(name ? `unknown benchmark "${name}"` : 'no benchmark named');
   if (extra.length > 0) usage(`unexpected arguments: ${extra.join(' ')}`);
   const chunks = values.chunk?.split(/\s*[;,]\s*|\s+/).map((c) => count('chunk', c.replace(/k$/i, '000'))!);
-  const options: BenchOptions = { large: values.large, explain: values.explain };
+  const options: BenchOptions & EngineOptions = { large: values.large, explain: values.explain };
   const rows = count('rows', values.rows);
   const leases = count('leases', values.leases);
   const runs = count('runs', values.runs);
   const budget = count('budget', values.budget);
+  const decisions = count('decisions', values.decisions);
+  const months = count('months', values.months);
+  if (decisions !== undefined) options.decisions = decisions;
+  if (months !== undefined) options.months = months;
   if (budget !== undefined) options.budget = budget;
   if (rows !== undefined) options.rows = rows;
   if (leases !== undefined) options.leases = leases;

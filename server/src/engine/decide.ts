@@ -344,6 +344,9 @@ function planSteps(
   // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
   // A group already sent today (an earlier evaluation) counts: the next group waits a day.
   const offsets = stepOffsets(policy);
+  // Today's bounds as ISO instants: comparing strings beats a zone lookup per known effect.
+  const todayFrom = zonedInstant(facts.today, '00:00', tz).toISOString();
+  const todayUntil = zonedInstant(addCalendarDays(facts.today, 1), '00:00', tz).toISOString();
   let firedDay: string | undefined;
   for (const effect of known.values())
     if (
@@ -351,7 +354,8 @@ function planSteps(
       effect.anchor_due_on === anchor &&
       !effect.request_id &&
       effect.status !== 'suppressed' &&
-      localDate(new Date(effect.due_at), tz) === facts.today
+      effect.due_at >= todayFrom &&
+      effect.due_at < todayUntil
     ) {
       const offset = offsets.get(effect.step_id);
       const day = offset === undefined ? undefined : addCalendarDays(anchor, offset);
