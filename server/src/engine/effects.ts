@@ -55,3 +55,13 @@ export function asKnown(effect: NewEffect): KnownEffect {
     payload: effect.payload,
   };
 }
+
+/** How the engine's helpers record a new effect or a status change during one decision. */
+export type Create = (effect: NewEffect) => void;
+export type Update = (
+  key: string,
+  status: NewEffect['status'],
+  reason?: string,
+  decidedBy?: string,
+  payload?: Record<string, unknown>,
+) => void;

@@ -1,0 +1,220 @@
+import type { PolicyDocument } from '@arrears/shared';
+import { TERMINAL_ACTIONS } from '@arrears/shared';
+import { addCalendarDays, zonedInstant } from '../time/zoned.ts';
+import type { CaseState } from './decide.ts';
+import type { Create } from './effects.ts';
+import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
+import { LEGAL_NOTICES, planNotice } from './notices.ts';
+import type { Severity } from './severity.ts';
+import { lateness, reachedSteps, releaseDay } from './steps.ts';
+
+const CONTACT_ACTIONS: readonly string[] = ['email', 'sms', 'call', 'letter', 'certified_letter'];
+const DAY_MS = 86_400_000;
+
+const OFFSETS = new WeakMap<PolicyDocument, Map<string, number>>();
+
+/** Each step's day by id; policies are immutable, so this is computed once per document. */
+function stepOffsets(policy: PolicyDocument): Map<string, number> {
+  let offsets = OFFSETS.get(policy);
+  if (!offsets) {
+    offsets = new Map(policy.levels.flatMap((l) => l.steps.map((st) => [st.id, st.day] as const)));
+    OFFSETS.set(policy, offsets);
+  }
+  return offsets;
+}
+
+/**
+ * The key a step's next attempt uses: its own key, or — when a cure cancelled every earlier
+ * attempt before it reached anyone — the next `#n` suffix. Null when an attempt stands (sent,
+ * pending, suppressed for a reason): a step never reaches the tenant twice.
+ */
+function armedKey(key: string, known: Map<string, KnownEffect>): string | null {
+  for (let attempt = 1; ; attempt++) {
+    const candidate = attempt === 1 ? key : `${key}#${attempt}`;
+    const effect = known.get(candidate);
+    if (!effect) return candidate;
+    if (!(effect.status === 'cancelled' && effect.reason === 'cured')) return null;
+  }
+}
+
+/** Plans every step of the current anchor that is due by today: the heart of escalation. */
+export function planSteps(
+  policy: PolicyDocument,
+  facts: LeaseFacts,
+  sev: Severity,
+  state: CaseState,
+  known: Map<string, KnownEffect>,
+  create: Create,
+  holds: Hold[],
+  now: Date,
+): void {
+  const anchor = sev.anchor_due_on!;
+  const tz = facts.property.timezone;
+  const blockLegal = holds.some((h) => h.kind === 'scra');
+  // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
+  // A group already sent today (an earlier evaluation) counts: the next group waits a day.
+  const offsets = stepOffsets(policy);
+  // Today's bounds as ISO instants: comparing strings beats a zone lookup per known effect.
+  const todayFrom = zonedInstant(facts.today, '00:00', tz).toISOString();
+  const todayUntil = zonedInstant(addCalendarDays(facts.today, 1), '00:00', tz).toISOString();
+  let firedDay: string | undefined;
+  for (const effect of known.values())
+    if (
+      effect.step_id &&
+      effect.anchor_due_on === anchor &&
+      !effect.request_id &&
+      effect.status !== 'suppressed' &&
+      effect.due_at >= todayFrom &&
+      effect.due_at < todayUntil
+    ) {
+      const offset = offsets.get(effect.step_id);
+      const day = offset === undefined ? undefined : addCalendarDays(anchor, offset);
+      if (day && (firedDay === undefined || day > firedDay)) firedDay = day;
+    }
+  for (const planned of reachedSteps(policy, facts, sev.level, anchor)) {
+    if (planned.day > facts.today) continue;
+    const key = armedKey(planned.key, known);
+    if (key === null) continue;
+    if (state.anchor_since && planned.day < state.anchor_since) continue;
+    const { step } = planned;
+    const legal =
+      step.action === 'notice'
+        ? LEGAL_NOTICES.includes(step.notice!)
+        : TERMINAL_ACTIONS.includes(step.action) || step.action === 'placement' || step.action === 'credit_report';
+    if (legal && blockLegal) continue;
+    let release = releaseDay(planned.day, facts.holds, 'US');
+    if (release !== undefined && state.reopened_on && release < state.reopened_on) release = state.reopened_on;
+    if (release === undefined || release > facts.today) continue;
+    const base = {
+      key,
+      step_id: step.id,
+      anchor_due_on: anchor,
+      payload: { level: planned.level, template: step.template ?? step.id } as Record<string, unknown>,
+    };
+    if (lateness(release, facts.today) > step.catch_up_days) {
+      create({ ...base, type: step.action, status: 'suppressed', reason: 'missed_catch_up_window', due_at: now });
+      continue;
+    }
+    if (firedDay !== undefined && planned.day !== firedDay) break;
+    firedDay = planned.day;
+    const dueAt = zonedInstant(facts.today, step.at, tz);
+    // An agent reached the tenant on this channel in the last day: the automated step would
+    // repeat it (Invoice Ninja #9312), so it is recorded as skipped instead.
+    if (CONTACT_ACTIONS.includes(step.action)) {
+      const recent = [...known.values()].find(
+        (e) =>
+          e.request_id &&
+          e.type === step.action &&
+          e.status === 'sent' &&
+          dueAt.getTime() - Date.parse(e.due_at) < DAY_MS &&
+          dueAt.getTime() >= Date.parse(e.due_at),
+      );
+      if (recent) {
+        create({
+          ...base,
+          type: step.action,
+          status: 'suppressed',
+          reason: 'contacted_recently',
+          due_at: dueAt,
+          payload: { ...base.payload, after: recent.key },
+        });
+        continue;
+      }
+    }
+    if (step.after_notice) {
+      // Only a served, uncured notice gates a referral; a blocked or cured one never does.
+      const notice = [...known.values()].find(
+        (e) =>
+          e.type === 'notice' &&
+          e.payload.notice === step.after_notice &&
+          e.anchor_due_on === anchor &&
+          e.status === 'sent',
+      );
+      if (!notice) continue;
+      create({
+        ...base,
+        type: 'approval_request',
+        status: 'awaiting_approval',
+        due_at: dueAt,
+        payload: {
+          ...base.payload,
+          action: step.action,
+          after_notice: notice.key,
+          earliest_on: notice.payload.earliest_next_step_on,
+          approver: step.approval ?? 'manager',
+        },
+      });
+      continue;
+    }
+    if (step.action === 'notice') {
+      const served = [...known.values()].find(
+        (e) =>
+          e.type === 'notice' &&
+          e.payload.notice === step.notice &&
+          e.anchor_due_on === anchor &&
+          ['scheduled', 'sent', 'cured'].includes(e.status),
+      );
+      if (served) {
+        create({
+          ...base,
+          type: 'notice',
+          status: 'suppressed',
+          reason: 'notice_already_served',
+          due_at: dueAt,
+          payload: { ...base.payload, notice: step.notice, served: served.key },
+        });
+        continue;
+      }
+      const plan = planNotice(step.notice!, facts, facts.today, step.channels, step.period_days);
+      if (!plan.ok) {
+        create({
+          ...base,
+          type: 'notice',
+          status: 'blocked',
+          reason: plan.reason,
+          due_at: dueAt,
+          payload: { ...base.payload, notice: step.notice },
+        });
+        continue;
+      }
+      if (plan.terms.amount_demanded_cents <= 0 && LEGAL_NOTICES.includes(step.notice!)) {
+        // Only fees are past due and this notice may demand rent only (California): nothing to serve.
+        create({
+          ...base,
+          type: 'notice',
+          status: 'suppressed',
+          reason: 'nothing_to_demand',
+          due_at: dueAt,
+          rule: plan.terms.rule,
+          payload: { ...base.payload, notice: step.notice },
+        });
+        continue;
+      }
+      const gated = LEGAL_NOTICES.includes(step.notice!) || !plan.verified;
+      create({
+        ...base,
+        type: gated ? 'approval_request' : 'notice',
+        status: gated ? 'awaiting_approval' : 'scheduled',
+        due_at: dueAt,
+        rule: plan.terms.rule,
+        payload: {
+          ...base.payload,
+          action: 'notice',
+          notice: step.notice,
+          ...(step.period_days !== undefined ? { period_days: step.period_days } : {}),
+          channels: plan.terms.channels,
+          approver: plan.verified ? (step.approval ?? 'manager') : 'counsel',
+        },
+      });
+      continue;
+    }
+    const gated = ['referral', 'placement', 'write_off', 'credit_report'].includes(step.action);
+    create({
+      ...base,
+      type: gated ? 'approval_request' : step.action,
+      status: gated ? 'awaiting_approval' : 'scheduled',
+      due_at: dueAt,
+      payload: gated ? { ...base.payload, action: step.action, approver: step.approval ?? 'manager' } : base.payload,
+    });
+  }
+}

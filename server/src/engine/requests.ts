@@ -1,0 +1,196 @@
+import { BANKRUPTCY_STAY_ACTIONS, CREDIT_FURNISHING_WAIT } from '../compliance/rules/federal-collection.ts';
+import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
+import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
+import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
+import type { EngineEvent } from './decide.ts';
+import type { Create, Update } from './effects.ts';
+import type { KnownEffect, LeaseFacts } from './facts.ts';
+import { activeHolds, strongest } from './holds.ts';
+import { LEGAL_NOTICES, planNotice } from './notices.ts';
+import type { Severity } from './severity.ts';
+
+/** The letter batch: notices approved before it are served the same day, later ones the next. */
+const LETTER_BATCH = '17:00';
+
+/** An agent's one-click action: a contact now, or a draft that waits for approval. */
+export function handleRequest(
+  event: Extract<EngineEvent, { type: 'request' }>,
+  facts: LeaseFacts,
+  sev: Severity,
+  known: Map<string, KnownEffect>,
+  create: Create,
+  now: Date,
+): void {
+  const { request, actor } = event;
+  const key = `${facts.lease.id}:request:${request.id}`;
+  const base = {
+    key,
+    request_id: request.id,
+    drafted_by: actor.id,
+    due_at: now,
+    anchor_due_on: sev.anchor_due_on ?? undefined,
+  };
+  const stop = strongest(activeHolds(facts, facts.today));
+  const contact = ['email', 'sms', 'call', 'letter', 'certified_letter'].includes(request.action);
+  if (stop?.effect === 'stop_all') {
+    const bankruptcy = stop.hold.kind === 'bankruptcy';
+    const reason = bankruptcy ? 'bankruptcy_stay' : 'deceased';
+    create({
+      ...base,
+      type: contact ? request.action : request.action === 'notice' ? 'notice' : request.action,
+      status: 'blocked',
+      reason,
+      rule: ruleRef(bankruptcy ? BANKRUPTCY_STAY_ACTIONS : DECEASED_SCRUB),
+      payload: { action: request.action },
+    });
+    return;
+  }
+  if (contact) {
+    create({ ...base, type: request.action, status: 'scheduled', payload: { template: `agent-${request.action}` } });
+    return;
+  }
+  const payload: Record<string, unknown> = { action: request.action, approver: 'manager' };
+  if (request.action === 'notice') {
+    const plan = planNotice(request.notice!, facts, facts.today, request.channel ? [request.channel] : undefined);
+    if (!plan.ok) {
+      create({
+        ...base,
+        type: 'notice',
+        status: 'blocked',
+        reason: plan.reason,
+        payload: { notice: request.notice, channel: request.channel },
+      });
+      return;
+    }
+    // Informational notices (validation, rent not received) start no legal clock against the
+    // tenant: they go out at once. Anything else waits for a second person.
+    if (!LEGAL_NOTICES.includes(request.notice!) && plan.verified) {
+      create({
+        ...base,
+        type: 'notice',
+        status: 'scheduled',
+        rule: plan.terms.rule,
+        payload: { action: 'notice', notice: request.notice, channels: plan.terms.channels },
+      });
+      return;
+    }
+    create({
+      ...base,
+      type: 'approval_request',
+      status: 'awaiting_approval',
+      rule: plan.terms.rule,
+      payload: {
+        ...payload,
+        notice: request.notice,
+        channels: plan.terms.channels,
+        approver: plan.verified ? 'manager' : 'counsel',
+      },
+    });
+    return;
+  }
+  if (request.action === 'escalate') {
+    const running = [...known.values()].find(
+      (e) => e.type === 'notice' && e.status === 'sent' && String(e.payload.earliest_next_step_on) > facts.today,
+    );
+    if (running) {
+      create({
+        ...base,
+        type: 'referral',
+        status: 'blocked',
+        reason: 'notice_period_running',
+        ...(running.payload.rule ? { rule: running.payload.rule as RuleRef } : {}),
+        payload: { notice_id: running.key, earliest_on: running.payload.earliest_next_step_on },
+      });
+      return;
+    }
+    create({
+      ...base,
+      type: 'approval_request',
+      status: 'awaiting_approval',
+      payload: { ...payload, action: 'referral' },
+    });
+    return;
+  }
+  if (request.action === 'credit_report') {
+    const validation = [...known.values()].find(
+      (e) => e.type === 'notice' && e.payload.notice === 'validation' && e.status === 'sent',
+    );
+    const earliest = validation
+      ? addCalendarDays(String(validation.payload.served_on), CREDIT_FURNISHING_WAIT.params.wait_days)
+      : undefined;
+    if (facts.lease.collector !== 'first_party' && (!earliest || earliest > facts.today)) {
+      create({
+        ...base,
+        type: 'credit_report',
+        status: 'blocked',
+        reason: 'credit_furnishing_wait',
+        rule: ruleRef(CREDIT_FURNISHING_WAIT),
+        payload: { earliest_on: earliest ?? null },
+      });
+      return;
+    }
+  }
+  create({ ...base, type: 'approval_request', status: 'awaiting_approval', payload });
+}
+
+/** A second person's decision on a draft: maker-checker, then what was approved is scheduled. */
+export function handleApproval(
+  event: Extract<EngineEvent, { type: 'approval' }>,
+  facts: LeaseFacts,
+  known: Map<string, KnownEffect>,
+  create: Create,
+  update: Update,
+  now: Date,
+): void {
+  const target = known.get(event.target);
+  const record = (reason: string) =>
+    create({
+      key: `${event.target}:approval:${event.actor.id}:${now.toISOString()}`,
+      type: 'approval',
+      status: 'blocked',
+      reason,
+      due_at: now,
+      drafted_by: event.actor.id,
+      ...(target?.request_id ? { request_id: target.request_id } : {}),
+      payload: { target: event.target, decision: event.decision },
+    });
+  if (!target || target.status !== 'awaiting_approval') return record('nothing_awaiting_approval');
+  if (target.drafted_by === event.actor.id) return record('drafter_cannot_approve');
+  const approver = String(target.payload.approver ?? 'manager');
+  const allowed = approver === 'counsel' ? ['counsel'] : ['manager', 'counsel', 'admin'];
+  if (!allowed.includes(event.actor.role))
+    return record(approver === 'counsel' ? 'counsel_approval_required' : 'role_not_permitted');
+  if (event.decision === 'reject') {
+    update(target.key, 'rejected', event.reason ?? 'rejected', event.actor.id);
+    return;
+  }
+  if (target.type === 'late_fee' || target.type === 'nsf_fee') {
+    // A reviewed fee goes back to the outbox: dispatch posts it after re-checking it is still owed.
+    update(target.key, 'scheduled', undefined, event.actor.id);
+    return;
+  }
+  update(target.key, 'approved', undefined, event.actor.id);
+  if (target.type !== 'approval_request') return;
+  const action = String(target.payload.action);
+  const tz = facts.property.timezone;
+  let dueAt = now;
+  if (action === 'notice') {
+    const batch = zonedInstant(facts.today, LETTER_BATCH, tz);
+    dueAt = now <= batch ? batch : zonedInstant(addCalendarDays(localDate(now, tz), 1), '09:00', tz);
+  }
+  if (target.payload.earliest_on) {
+    const earliest = zonedInstant(String(target.payload.earliest_on), '09:00', tz);
+    if (earliest > dueAt) dueAt = earliest;
+  }
+  create({
+    key: `${target.key}:${action}`,
+    type: action,
+    status: 'scheduled',
+    due_at: dueAt,
+    ...(target.step_id ? { step_id: target.step_id } : {}),
+    ...(target.anchor_due_on ? { anchor_due_on: target.anchor_due_on } : {}),
+    ...(target.request_id ? { request_id: target.request_id } : {}),
+    drafted_by: target.drafted_by ?? 'policy',
+    payload: { ...target.payload, approved_by: event.actor.id, approval: target.key },
+  });
+}
