@@ -1,10 +1,5 @@
-import crypto from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { PolicyDocument, Scenario, ScenarioEvent, UserRole } from '@arrears/shared';
-import { migrations } from '@arrears/migrations';
+import { rm } from 'node:fs/promises';
+import type { Scenario, ScenarioEvent, UserRole } from '@arrears/shared';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import type { ContactGuard } from '../engine/dispatch.ts';
@@ -12,14 +7,14 @@ import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, dueEffects } from '../escalation/dispatch.ts';
 import { evaluateLease, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
-import { publishPolicy } from '../escalation/policies.ts';
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { classifyReply } from './replies.ts';
+import { SIM_ORG, seedScenario, throwawayDataDir } from './seed.ts';
 
-export const SIM_ORG = 'sim';
+export { SIM_ORG } from './seed.ts';
 
 export interface SimulationRun {
   db: Database;
@@ -49,7 +44,7 @@ export async function runScenario(scenario: Scenario, guard: ContactGuard): Prom
   };
   try {
     const startedAt = zonedInstant(scenario.start, '00:00', scenario.properties[0]!.timezone);
-    const policyId = await seed(db, scenario, startedAt);
+    const policyId = await seedScenario(db, scenario, startedAt);
     const sim = new Simulation(db, scenario, policyId, guard);
     await sim.run();
     return { db, scenario, policyId, close };
@@ -57,97 +52,6 @@ export async function runScenario(scenario: Scenario, guard: ContactGuard): Prom
     await close();
     throw error;
   }
-}
-
-/**
- * A fresh embedded database for one run. Creating and migrating PGlite takes seconds; copying a
- * migrated template takes one, so the template is built once per schema version and reused.
- */
-async function throwawayDataDir(): Promise<string> {
-  const version = crypto
-    .createHash('sha256')
-    .update(migrations.map((m) => m.name).join(','))
-    .digest('hex')
-    .slice(0, 12);
-  const template = path.join(tmpdir(), `arrears-simulate-template-${version}`);
-  if (!existsSync(path.join(template, 'pgdata', 'PG_VERSION'))) {
-    const building = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-build-'));
-    const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: building, ARREARS_DEMO: 'false' }));
-    await db.close();
-    // Another run may have built it meanwhile; either copy is as good.
-    await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-'));
-  await cp(path.join(template, 'pgdata'), path.join(dir, 'pgdata'), { recursive: true });
-  return dir;
-}
-
-async function seed(db: Database, s: Scenario, now: Date): Promise<string> {
-  await db.knex('orgs').insert({ org_id: SIM_ORG, name: 'Simulation', settings: JSON.stringify(s.org) });
-  return db.withOrg(SIM_ORG, async (trx) => {
-    if (s.users.length) await trx('users').insert(s.users.map((u) => ({ org_id: SIM_ORG, id: u.id, role: u.role })));
-    await trx('properties').insert(
-      s.properties.map((p) => ({
-        org_id: SIM_ORG,
-        id: p.id,
-        name: p.id,
-        jurisdiction: p.jurisdiction,
-        timezone: p.timezone,
-        units: p.units,
-        cares_covered: p.cares_covered,
-        late_fee: p.late_fee ? JSON.stringify(p.late_fee) : null,
-      })),
-    );
-    const tenants = new Map<string, Scenario['leases'][number]['tenants'][number]>();
-    for (const lease of s.leases) {
-      await trx('leases').insert({
-        org_id: SIM_ORG,
-        id: lease.id,
-        property_id: lease.property,
-        kind: lease.kind,
-        rent_cents: lease.rent_cents,
-        due_day: lease.due_day,
-        grace_days: lease.grace_days,
-        late_fee: lease.late_fee ? JSON.stringify(lease.late_fee) : null,
-        collector: lease.collector,
-        segment: lease.segment ?? null,
-        cure_days: lease.cure_days ?? null,
-        autopay: lease.autopay,
-      });
-      for (const t of lease.tenants) tenants.set(t.id, t);
-    }
-    for (const t of tenants.values()) {
-      await trx('tenants').insert({
-        org_id: SIM_ORG,
-        id: t.id,
-        name: t.name,
-        kind: t.type,
-        language: t.language,
-        phone_timezone: t.phone_timezone ?? null,
-      });
-      const points = [
-        ...(t.email ? [{ channel: 'email', value: t.email }] : []),
-        ...(t.phone ? [{ channel: 'phone', value: t.phone }] : []),
-      ];
-      if (points.length)
-        await trx('contact_points').insert(points.map((p) => ({ org_id: SIM_ORG, tenant_id: t.id, ...p })));
-      const consents = [
-        { channel: 'sms', granted: t.sms_consent && Boolean(t.phone) },
-        { channel: 'voice', granted: (t.voice_consent ?? t.sms_consent) && Boolean(t.phone) },
-        { channel: 'email', granted: Boolean(t.email) },
-      ];
-      await trx('tenant_consents').insert(
-        consents.map((c) => ({ org_id: SIM_ORG, tenant_id: t.id, ...c, source: 'scenario', changed_at: now })),
-      );
-    }
-    for (const lease of s.leases)
-      await trx('lease_tenants').insert(
-        lease.tenants.map((t) => ({ org_id: SIM_ORG, lease_id: lease.id, tenant_id: t.id, role: t.role })),
-      );
-    if (typeof s.policy === 'string') return s.policy;
-    await publishPolicy(trx, SIM_ORG, s.policy as PolicyDocument, 'scenario', now);
-    return s.policy.id;
-  });
 }
 
 /** What the CRM record shows while a hold is on, so agents see it before they pick up the phone. */
