@@ -79,7 +79,8 @@ export interface Decision {
  */
 export function decide(policy: PolicyDocument, state: CaseState, event: EngineEvent, now: Date): Decision {
   const commands: EffectCommand[] = [];
-  const known = new Map(event.known.map((e) => [e.key, e]));
+  const known = new Map<string, KnownEffect>();
+  for (const effect of event.known) known.set(effect.key, effect);
   const tz = event.facts.property.timezone;
   const facts = withHoldOutcomes(event.facts, commands, now);
   const sev = severity(policy, facts);
@@ -143,15 +144,19 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       if (h.status === 'awaiting_approval' || h.status === 'rejected') return false;
       return h.starts_on <= day && (h.ends_on === null ? h.status === 'active' : h.ends_on >= day);
     });
-  const postedFees = (period: string) =>
-    [...known.values()]
-      .filter(
-        (e) =>
-          e.type === 'late_fee' &&
-          e.payload.period_due_on === period &&
-          ['posted', 'scheduled', 'awaiting_approval'].includes(e.status),
-      )
-      .reduce((sum, e) => sum + Number(e.payload.amount_cents ?? 0), 0);
+  // Fees already on record per rent period, summed once: the cap counts each fee once.
+  let feesByPeriod: Map<string, number> | undefined;
+  const postedFees = (period: string) => {
+    if (!feesByPeriod) {
+      feesByPeriod = new Map();
+      for (const e of known.values())
+        if (e.type === 'late_fee' && ['posted', 'scheduled', 'awaiting_approval'].includes(e.status)) {
+          const due = String(e.payload.period_due_on);
+          feesByPeriod.set(due, (feesByPeriod.get(due) ?? 0) + Number(e.payload.amount_cents ?? 0));
+        }
+    }
+    return feesByPeriod.get(period) ?? 0;
+  };
   for (const fee of [
     ...lateFeesDue(policy, facts, paused, postedFees, (key) => known.has(key)),
     ...nsfFeesDue(policy, facts),
@@ -192,7 +197,8 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
 
 function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: Map<string, KnownEffect>): string | null {
   const tomorrow = addCalendarDays(facts.today, 1);
-  const pending = [...known.values()].some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval');
+  let pending = false;
+  for (const e of known.values()) if (e.status === 'scheduled' || e.status === 'awaiting_approval') pending = true;
   const heldOpen = facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval');
   if (facts.open_charges.length > 0 || pending || heldOpen) return tomorrow;
   const entry = facts.next_entry_on ?? null;

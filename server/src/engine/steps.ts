@@ -28,38 +28,59 @@ export function matches(condition: StepCondition | undefined, facts: LeaseFacts)
   return true;
 }
 
+interface PolicyStep {
+  step: Step;
+  level: string;
+  rank: number;
+  day: string;
+}
+
+const PLANS = new WeakMap<PolicyDocument, Map<string, PolicyStep[]>>();
+
+/**
+ * Every step of the policy that applies to this lease, dated from the anchor, in day order.
+ * Policies are immutable and the conditions read only a few lease attributes, so the dated list
+ * is shared by every lease with the same anchor and attributes (the daily scan's common case).
+ */
+function datedSteps(policy: PolicyDocument, facts: LeaseFacts, anchor: string): PolicyStep[] {
+  let plans = PLANS.get(policy);
+  if (!plans) PLANS.set(policy, (plans = new Map()));
+  const primary = facts.tenants.find((t) => t.role === 'primary') ?? facts.tenants[0];
+  const lease = facts.lease;
+  const id = `${anchor}|${lease.kind}|${primary?.type}|${lease.segment}|${lease.collector}|${facts.property.jurisdiction}`;
+  let steps = plans.get(id);
+  if (steps) return steps;
+  steps = [];
+  for (const [rank, l] of policy.levels.entries())
+    for (const step of l.steps)
+      if (matches(step.when, facts)) steps.push({ step, level: l.id, rank, day: addCalendarDays(anchor, step.day) });
+  steps.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  if (plans.size > 10_000) plans.clear();
+  plans.set(id, steps);
+  return steps;
+}
+
+function planned(steps: PolicyStep[], facts: LeaseFacts, anchor: string): PlannedStep[] {
+  return steps.map(({ step, level, day }) => ({ step, level, day, key: stepKey(facts.lease.id, step.id, anchor) }));
+}
+
 /** Every step of every level the lease has reached, for one anchor, in day order. */
 export function reachedSteps(policy: PolicyDocument, facts: LeaseFacts, level: string, anchor: string): PlannedStep[] {
   const rank = levelRank(policy, level);
-  const steps: PlannedStep[] = [];
-  policy.levels.forEach((l, i) => {
-    if (i > rank) return;
-    for (const step of l.steps) {
-      if (!matches(step.when, facts)) continue;
-      steps.push({
-        step,
-        level: l.id,
-        day: addCalendarDays(anchor, step.day),
-        key: stepKey(facts.lease.id, step.id, anchor),
-      });
-    }
-  });
-  return steps.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return planned(
+    datedSteps(policy, facts, anchor).filter((s) => s.rank <= rank),
+    facts,
+    anchor,
+  );
 }
 
-/** Steps of later levels, for "next action" and the timer. */
+/** Steps still ahead (for "next action" and the timer), in day order. */
 export function upcomingSteps(policy: PolicyDocument, facts: LeaseFacts, anchor: string): PlannedStep[] {
-  const all: PlannedStep[] = [];
-  for (const l of policy.levels)
-    for (const step of l.steps)
-      if (matches(step.when, facts))
-        all.push({
-          step,
-          level: l.id,
-          day: addCalendarDays(anchor, step.day),
-          key: stepKey(facts.lease.id, step.id, anchor),
-        });
-  return all.filter((s) => s.day > facts.today).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return planned(
+    datedSteps(policy, facts, anchor).filter((s) => s.day > facts.today),
+    facts,
+    anchor,
+  );
 }
 
 /**
