@@ -67,6 +67,8 @@ export interface LeaseFacts {
   /** What the send-time guards need about reaching the primary tenant. */
   contact: {
     phone_timezone: string | null;
+    /** Whether the contact has an email address and a phone number on file (absent: assume yes). */
+    reachable?: { email: boolean; phone: boolean };
     consents: { email: boolean; sms: boolean; voice: boolean };
     /** Channels the tenant revoked (a STOP reply), with when. */
     revoked: { channel: string; at: string }[];

@@ -56,7 +56,10 @@ select
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id) as tenants,
   (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from l
      join holds h on h.org_id = l.org_id and h.lease_id = l.id) as holds,
-  (select to_jsonb(contact) from contact) as contact,
+  (select to_jsonb(contact) || jsonb_build_object(
+     'email', exists(select 1 from contact_points cp where cp.org_id = ? and cp.tenant_id = contact.id and cp.channel = 'email'),
+     'phone', exists(select 1 from contact_points cp where cp.org_id = ? and cp.tenant_id = contact.id and cp.channel = 'phone'))
+   from contact) as contact,
   (select coalesce(jsonb_agg(jsonb_build_object('channel', c.channel, 'granted', c.granted, 'source', c.source,
                                                 'changed_at', c.changed_at)), '[]')
      from contact join tenant_consents c on c.org_id = ? and c.tenant_id = contact.id) as consents,
@@ -79,7 +82,7 @@ interface ContextRow {
   credits: (LeaseFacts['credits'][number] & { reverses: string | null; reason: string | null })[];
   tenants: LeaseFacts['tenants'];
   holds: Record<string, unknown>[];
-  contact: { id: string; phone_timezone: string | null } | null;
+  contact: { id: string; phone_timezone: string | null; email: boolean; phone: boolean } | null;
   consents: { channel: string; granted: boolean; source: string; changed_at: string }[];
   effects: Record<string, unknown>[];
   conversations: string[];
@@ -89,7 +92,14 @@ interface ContextRow {
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
-  const result = await trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, [now.toISOString(), orgId, leaseId, orgId]);
+  const result = await trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, [
+    now.toISOString(),
+    orgId,
+    leaseId,
+    orgId,
+    orgId,
+    orgId,
+  ]);
   const row = result.rows[0]!;
   const l = row.lease;
   if (!l) throw new Error(`lease ${leaseId} not found`);
@@ -159,6 +169,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
     })),
     contact: {
       phone_timezone: row.contact?.phone_timezone ?? null,
+      reachable: { email: row.contact?.email ?? false, phone: row.contact?.phone ?? false },
       consents: {
         email: granted('email') || !row.consents.some((c) => c.channel === 'email'),
         sms: granted('sms'),

@@ -10,6 +10,11 @@ import { activeHolds } from '../engine/holds.ts';
  */
 export const contactGuard: ContactGuard = (effect, facts, now) => {
   const channel = effect.type as 'email' | 'sms' | 'call' | 'letter' | 'certified_letter';
+  // Nobody to send it to: an email without an address, a text or call without a number.
+  const reachable = facts.contact.reachable;
+  if (reachable && channel === 'email' && !reachable.email) return { ok: false, reason: 'no_email_address' };
+  if (reachable && (channel === 'sms' || channel === 'call') && !reachable.phone)
+    return { ok: false, reason: 'no_phone_number' };
   const holds = activeHolds(facts, facts.today);
   const zones = {
     address: facts.property.timezone,

@@ -14,6 +14,10 @@ test('4. Florida: notice delivered Jun 4 expires Jun 9; a partial payment is tak
     rule: { citation: 'Fla. Stat. 83.56(5)(a)' },
   });
   expect(accepted.final.L4).toMatchObject({ balance_cents: 90000 });
+  // The tenant gave no phone number: texts and calls are recorded as impossible, not sent.
+  const texts = actionsOf(accepted, 'L4').filter((a) => a.type === 'sms' || a.type === 'call');
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.every((a) => a.status === 'blocked' && a.reason === 'no_phone_number')).toBe(true);
 
   const refused = await simulateFile('04-florida-partial-payment-rejected.yaml');
   expect(only(actionsOf(refused, 'L4', 'notice'))).toMatchObject({ status: 'sent', expires_on: '2026-06-09' });
