@@ -6,6 +6,18 @@ import type { PolicyDocument } from '@arrears/shared';
 
 export const FIXTURE_TZ = 'America/Los_Angeles';
 
+/** A tenant who consented to every channel and has never been called: no guard stands in the way. */
+export function reachableTenant(): LeaseFacts['contact'] {
+  return {
+    phone_timezone: null,
+    consents: { email: true, sms: true, voice: true },
+    revoked: [],
+    call_attempts: [],
+    conversations: [],
+    opt_out_confirmations: 0,
+  };
+}
+
 type Charge = LeaseFacts['open_charges'][number];
 
 /** A residential CA lease with $1,000 rent due on the 1st and no open items, for pure engine tests. */
@@ -34,14 +46,7 @@ export function leaseFacts(today: string, overrides: Partial<LeaseFacts> = {}): 
     credits: [],
     unapplied_credit_cents: 0,
     holds: [],
-    contact: {
-      phone_timezone: null,
-      consents: { email: true, sms: true, voice: true },
-      revoked: [],
-      call_attempts: [],
-      conversations: [],
-      opt_out_confirmations: 0,
-    },
+    contact: reachableTenant(),
     ...overrides,
     open_charges: open,
     balance_cents: balance,

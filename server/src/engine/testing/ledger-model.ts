@@ -4,6 +4,7 @@ import { decide, INITIAL_STATE, type CaseState, type Decision } from '../decide.
 import { dispatchDecision, type ContactGuard } from '../dispatch.ts';
 import { asKnown, type EffectCommand } from '../effects.ts';
 import type { KnownEffect, LeaseFacts } from '../facts.ts';
+import { reachableTenant } from './facts-fixture.ts';
 
 /**
  * An in-memory stand-in for the ledger, the effects table and the runner of ONE lease, so the
@@ -229,14 +230,7 @@ export class Ledger {
       balance_cents,
       unapplied_credit_cents,
       holds: [],
-      contact: {
-        phone_timezone: null,
-        consents: { email: true, sms: true, voice: true },
-        revoked: [],
-        call_attempts: [],
-        conversations: [],
-        opt_out_confirmations: 0,
-      },
+      contact: reachableTenant(),
     };
   }
 }
