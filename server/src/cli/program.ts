@@ -7,6 +7,7 @@ import { registerPolicy } from './commands/policy.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { registerWorker } from './commands/worker.ts';
 import { isExpected, UsageError } from './context.ts';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerServe(program);
+  registerWorker(program);
   registerMigrate(program);
   registerImport(program);
   registerScan(program);

@@ -29,6 +29,13 @@ export const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
     .optional(),
   ARREARS_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  ARREARS_JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
+    .default('arrears_jobs'),
+  ARREARS_PUBLIC_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
+  ARREARS_SCAN_CRON: z.string().min(9, 'expected a 5-field cron expression').default('5 * * * *'),
+  ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   ARREARS_APP_ROLE: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
@@ -38,7 +45,8 @@ export const EnvSchema = z.object({
 export interface Config {
   database: { kind: 'postgres'; url: string; poolMax: number; schema?: string } | { kind: 'embedded'; dataDir: string };
   appRole: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; publicUrl?: string };
+  jobs: { schema: string; scanCron: string; batchSize: number };
   logLevel: z.infer<typeof LogLevel>;
   demo: { enabled: boolean; seed: number };
 }
@@ -81,7 +89,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : { kind: 'embedded', dataDir: path.resolve(e.ARREARS_DATA_DIR) },
     appRole: e.ARREARS_APP_ROLE,
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, ...(e.ARREARS_PUBLIC_URL ? { publicUrl: e.ARREARS_PUBLIC_URL } : {}) },
+    jobs: { schema: e.ARREARS_JOBS_SCHEMA, scanCron: e.ARREARS_SCAN_CRON, batchSize: e.ARREARS_WORKER_BATCH },
     logLevel: e.LOG_LEVEL,
     demo: { enabled: e.ARREARS_DEMO, seed: e.ARREARS_DEMO_SEED },
   };

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { createKnex } from './knex.ts';
 import { migrateToLatest } from './migrate.ts';
+import { takeWork, type OutboxRelay } from './outbox.ts';
 
 export type Trx = Knex.Transaction;
 
@@ -18,6 +19,11 @@ export interface Database {
    * PostgreSQL's row-level security limits every statement to that org's rows.
    */
   withOrg<T>(orgId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /**
+   * Set by the runner: receives the work a transaction noted (db/outbox.ts) before it commits,
+   * and enqueues it in that same transaction.
+   */
+  relay: OutboxRelay | undefined;
   close(): Promise<void>;
 }
 
@@ -58,18 +64,23 @@ export function createDatabase(
   kind: Database['kind'],
   close: () => Promise<void>,
 ): Database {
-  return {
+  const db: Database = {
     kind,
     knex,
     appRole,
     createdFresh: false,
+    relay: undefined,
     withOrg: (orgId, fn) =>
       knex.transaction(async (trx) => {
         // Both settings are transaction-local: they vanish at commit or rollback, so a pooled
         // connection never carries one org's scope into the next caller's work.
         await trx.raw(`select set_config('app.org_id', ?, true), set_config('role', ?, true)`, [orgId, appRole]);
-        return fn(trx);
+        const result = await fn(trx);
+        const work = takeWork(trx);
+        if (work.length > 0 && db.relay) await db.relay(trx, work);
+        return result;
       }),
     close,
   };
+  return db;
 }

@@ -9,15 +9,23 @@ import { localDate } from '../time/zoned.ts';
 import { loadFacts, toKnownEffect } from './facts.ts';
 import { loadPolicy } from './policies.ts';
 import { renderContact } from './render.ts';
+import { contactCards, outboundFor, type Outbound } from './delivery.ts';
+import { completeSend } from './send.ts';
+import { noteWork } from '../db/outbox.ts';
+import type { Ports } from '../ports/index.ts';
 
 /** What reaches a person outside the org, so its exact text is rendered, hashed and kept. */
 const RENDERED = new Set(['email', 'sms', 'call', 'letter', 'certified_letter', 'notice', 'receipt']);
+/** Internal records that still go through a port: the CRM flag and the agent's task. */
+const RECORDS = new Set(['crm_update', 'task']);
 
 export interface DispatchScope {
   db: Database;
   orgId: string;
   guard: ContactGuard;
   paymentLinkBase: string;
+  /** Where each channel goes out; the sandbox without credentials. */
+  ports: Ports;
 }
 
 export interface Dispatched {
@@ -42,10 +50,14 @@ export async function dueEffects(db: Database, orgId: string, now: Date): Promis
  * Sends (or posts, or refuses) one effect, re-checking everything at this instant. The row is
  * locked and must still be `scheduled`, so a retry, a crash replay or a second worker finds it
  * done and does nothing: a step never reaches the tenant twice.
+ *
+ * Sandbox ports record inside this transaction, so "sent" and the record commit together.
+ * A real provider is called after the row is committed as `sending` (escalation/send.ts): a
+ * crash between the two leaves `sending`, which is reconciled, never re-sent blindly.
  */
 export async function dispatchEffect(scope: DispatchScope, key: string, now: Date): Promise<Dispatched | null> {
   const { db, orgId } = scope;
-  return db.withOrg(orgId, async (trx) => {
+  const first = await db.withOrg(orgId, async (trx) => {
     const row = await trx('effects').where({ org_id: orgId, key }).forUpdate().skipLocked().first();
     if (!row || row.status !== 'scheduled') return null;
     const effect: KnownEffect = toKnownEffect(row);
@@ -67,14 +79,17 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       await trx('effects')
         .where({ org_id: orgId, key })
         .update({ due_at: outcome.until, attempts: row.attempts + 1, updated_at: now });
+      noteWork(trx, { kind: 'dispatch', orgId, key, at: outcome.until });
       await audit('effect.deferred', {
         reason: outcome.reason,
         until: outcome.until.toISOString(),
         ...(outcome.rule ? { rule: outcome.rule } : {}),
       });
-      return { key, lease_id: row.lease_id, type: row.type, status: 'deferred' };
+      return { done: { key, lease_id: row.lease_id, type: row.type, status: 'deferred' } };
     }
     let payload: Record<string, unknown> = {};
+    let status: string = outcome.status;
+    let pending: Outbound | undefined;
     if (outcome.status === 'posted') {
       const today = localDate(now, facts.property.timezone);
       const amount = Number(row.payload.amount_cents);
@@ -95,7 +110,7 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       if (result.rejected.length > 0) throw new Error(`fee ${key} rejected: ${result.rejected[0]!.message}`);
       payload = { posted_on: today };
     }
-    if (outcome.status === 'sent' && RENDERED.has(row.type)) {
+    if (outcome.status === 'sent' && (RENDERED.has(row.type) || RECORDS.has(row.type))) {
       payload = { ...(outcome.payload ?? {}) };
       const channels = (effect.payload.channels as string[] | undefined) ?? [row.type];
       if (channels.includes('certified_letter'))
@@ -111,8 +126,28 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
         facts,
         scope.paymentLinkBase,
       );
-      payload.recipients = recipientsFor(row.type, facts.tenants);
-      payload.delivery = { provider: 'sandbox', content_sha256: rendered.content_sha256, body: rendered.body };
+      const recipients = RENDERED.has(row.type) ? recipientsFor(row.type, facts.tenants) : [];
+      if (RENDERED.has(row.type)) payload.recipients = recipients;
+      const outbound = outboundFor(scope.ports, {
+        orgId,
+        effect,
+        leaseId: row.lease_id,
+        rendered,
+        cards: await contactCards(trx, orgId, recipients),
+        paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
+        balanceCents: facts.balance_cents,
+      });
+      if (outbound) {
+        const { port, message } = outbound;
+        payload.delivery = { provider: port.provider, content_sha256: rendered.content_sha256, body: rendered.body };
+        if (port.inTransaction) {
+          const delivery = await port.send(message, { now, trx });
+          payload.delivery = { ...(payload.delivery as object), provider_message_id: delivery.provider_message_id };
+        } else {
+          status = 'sending';
+          pending = outbound;
+        }
+      }
     }
     if (outcome.status === 'sent' && row.type === 'write_off' && facts.balance_cents > 0) {
       // An approved write-off closes the balance in the ledger, so the engine sees the cure.
@@ -139,22 +174,30 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       await trx('leases')
         .where({ org_id: orgId, id: row.lease_id })
         .update({ cares_flag_removed_on: localDate(now, facts.property.timezone) });
+    const delivery = payload.delivery as { provider: string; provider_message_id?: string } | undefined;
     await trx('effects')
       .where({ org_id: orgId, key })
       .update({
-        status: outcome.status,
+        status,
         attempts: row.attempts + 1,
         updated_at: now,
         payload: trx.raw('payload || ?::jsonb', [JSON.stringify(payload)]),
+        ...(delivery ? { provider: delivery.provider, provider_message_id: delivery.provider_message_id ?? null } : {}),
         ...('reason' in outcome ? { reason: outcome.reason } : {}),
         ...('rule' in outcome && outcome.rule ? { rule: JSON.stringify(outcome.rule) } : {}),
       });
-    await audit(`effect.${outcome.status}`, {
+    await audit(`effect.${status}`, {
       type: row.type,
       ...('reason' in outcome ? { reason: outcome.reason } : {}),
       ...('rule' in outcome && outcome.rule ? { rule: outcome.rule } : {}),
+      ...(delivery ? { provider: delivery.provider } : {}),
       ...(payload.delivery ? { content_sha256: (payload.delivery as { content_sha256: string }).content_sha256 } : {}),
     });
-    return { key, lease_id: row.lease_id, type: row.type, status: outcome.status };
+    // Whatever happened changes what the engine sees (a fee posted, a notice served): look again.
+    if (!pending) noteWork(trx, { kind: 'evaluate', orgId, leaseId: row.lease_id, cause: 'dispatch' });
+    return { done: { key, lease_id: row.lease_id, type: row.type, status }, pending };
   });
+  if (!first) return null;
+  if (!first.pending) return first.done;
+  return completeSend(scope, first.done, first.pending, now);
 }

@@ -1,3 +1,4 @@
+import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 import { PolicyDocument } from '@arrears/shared';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
@@ -89,7 +90,7 @@ test('two workers evaluating one lease at once produce one effect, and it is dis
   const outcomes = await Promise.all(
     [1, 2].map(() =>
       dispatchEffect(
-        { db, orgId: 'acme', guard: contactGuard, paymentLinkBase: 'https://pay.test' },
+        { db, orgId: 'acme', guard: contactGuard, paymentLinkBase: 'https://pay.test', ports: sandboxPorts() },
         'L3:nudge:2026-03-01',
         at('2026-03-06', '09:00'),
       ),

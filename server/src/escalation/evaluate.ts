@@ -1,5 +1,7 @@
 import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
+import { noteWork } from '../db/outbox.ts';
+import { zonedInstant } from '../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from '../engine/decide.ts';
 import type { EffectCommand } from '../engine/effects.ts';
 import type { Actor } from '../engine/facts.ts';
@@ -48,6 +50,15 @@ export async function evaluateLease(
     const { facts, known } = context;
     const decision = decide(policy.document, state, { ...input, facts, known } as EngineEvent, now);
     await saveTrack(trx, scope.orgId, leaseId, track !== undefined, policy, decision, now);
+    if (decision.wake_on)
+      // The timer the engine asked for: a job at local midnight of that day, committed with the decision.
+      noteWork(trx, {
+        kind: 'evaluate',
+        orgId: scope.orgId,
+        leaseId,
+        cause: 'timer',
+        at: zonedInstant(decision.wake_on, '00:00', facts.property.timezone),
+      });
     await applyCommands(
       trx,
       scope.orgId,
@@ -97,6 +108,7 @@ async function saveTrack(
   const row = {
     status: decision.next.case_id ? 'open' : 'closed',
     level: decision.next.level,
+    wake_on: decision.wake_on,
     state: JSON.stringify({ ...decision.next, next_action: decision.next_action }),
   };
   if (exists) {
@@ -152,6 +164,7 @@ export async function applyCommands(
           .ignore()
           .returning('key');
         if (inserted.length === 0) break;
+        if (e.status === 'scheduled') noteWork(trx, { kind: 'dispatch', orgId, key: e.key, at: e.due_at });
         await appendAudit(trx, {
           orgId,
           at: now,
@@ -178,8 +191,11 @@ export async function applyCommands(
             ...(command.reason ? { reason: command.reason } : {}),
             ...(command.decided_by ? { decided_by: command.decided_by } : {}),
             ...(command.payload ? { payload: trx.raw('payload || ?::jsonb', [JSON.stringify(command.payload)]) } : {}),
-          });
-        if (changed === 0) break;
+          })
+          .returning<{ due_at: Date }[]>('due_at');
+        if (changed.length === 0) break;
+        if (command.status === 'scheduled')
+          noteWork(trx, { kind: 'dispatch', orgId, key: command.key, at: new Date(changed[0]!.due_at) });
         await appendAudit(trx, {
           orgId,
           at: now,

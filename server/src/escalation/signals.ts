@@ -159,21 +159,48 @@ export async function recordHelpRequest(ctx: SignalContext, channel: string, bod
   );
 }
 
+/**
+ * The next channel after a failed delivery. A failed letter has nowhere to go but an agent; a
+ * failed certified letter falls back to first-class mail.
+ */
+export const FALLBACK_CHANNEL: Readonly<Record<string, string | undefined>> = {
+  email: 'letter',
+  sms: 'email',
+  call: 'sms',
+  letter: undefined,
+  certified_letter: 'letter',
+};
+
+/**
+ * A delivery failed (a bounce, an undeliverable text, a provider refusal): the case records it
+ * and the same step goes out once on the next channel. The fallback's key derives from the
+ * failed effect's, so a second failure report for it changes nothing.
+ */
 export async function recordDeliveryFailure(
   ctx: SignalContext,
   channel: string,
-  fallback: string | undefined,
+  fallback: string | undefined = FALLBACK_CHANNEL[channel],
+  failed?: { key: string; reason?: string },
 ): Promise<void> {
-  const last = await ctx
-    .trx('effects')
-    .where({ org_id: ctx.orgId, lease_id: ctx.leaseId, type: channel, status: 'sent' })
-    .orderBy('seq', 'desc')
-    .first('key', 'payload');
-  await caseEvent(ctx, 'delivery_failed', 'system:provider', { channel, effect: last?.key ?? null });
+  const last = failed
+    ? await ctx.trx('effects').where({ org_id: ctx.orgId, key: failed.key }).first('key', 'payload')
+    : await ctx
+        .trx('effects')
+        .where({ org_id: ctx.orgId, lease_id: ctx.leaseId, type: channel, status: 'sent' })
+        .orderBy('seq', 'desc')
+        .first('key', 'payload');
+  await caseEvent(
+    ctx,
+    'delivery_failed',
+    'system:provider',
+    { channel, effect: last?.key ?? null, ...(failed?.reason ? { reason: failed.reason } : {}) },
+    last ? `delivery_failed:${last.key}` : undefined,
+  );
   if (last && fallback)
     await effect(ctx, `${last.key}:fallback:${fallback}`, fallback, 'scheduled', 'system:provider', {
       ...last.payload,
       delivery: undefined,
+      recipients: undefined,
       fallback_for: last.key,
     });
 }

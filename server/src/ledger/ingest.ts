@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { IngestResult, Rejection } from '@arrears/shared';
+import { noteWork } from '../db/outbox.ts';
 import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { noteLedgerWrites } from '../db/statistics.ts';
@@ -41,7 +42,7 @@ class StrictBatchRejected extends Error {
  */
 export async function ingestChunk(
   trx: Trx,
-  db: Pick<Database, 'kind'>,
+  db: Pick<Database, 'kind' | 'relay'>,
   ctx: IngestContext,
   records: readonly NumberedRecord[],
 ): Promise<ChunkResult> {
@@ -75,6 +76,15 @@ export async function ingestChunk(
       `select to_char(max(effective_on), 'YYYY-MM-DD') as day from ledger_stage where status = 'inserted'`,
     );
     await raiseWatermark(trx, ctx.orgId, latest.rows[0]?.day ?? null);
+    if (db.relay) {
+      // A new or changed ledger record is a trigger: every touched lease is re-evaluated, and
+      // the jobs commit with the entries, so no ledger event is ever left unevaluated.
+      const touched = await trx.raw<{ rows: { lease_id: string }[] }>(
+        `select distinct lease_id from ledger_stage where status = 'inserted' order by lease_id`,
+      );
+      for (const { lease_id } of touched.rows)
+        noteWork(trx, { kind: 'evaluate', orgId: ctx.orgId, leaseId: lease_id, cause: `ledger:${ctx.source}` });
+    }
   }
   const rejected = [...invalid, ...merged.rejected].sort((a, b) => a.row - b.row);
   if (merged.inserted > 0 || rejected.length > 0) {

@@ -14,6 +14,7 @@ import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, seedScenario, throwawayDataDir } from './seed.ts';
 
+import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 export { SIM_ORG } from './seed.ts';
 
 export interface SimulationRun {
@@ -62,14 +63,6 @@ const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
   dispute: 'Dispute – undisputed amount only',
 };
 
-const FALLBACK: Record<string, string | undefined> = {
-  email: 'letter',
-  sms: 'email',
-  call: 'sms',
-  letter: undefined,
-  certified_letter: 'letter',
-};
-
 class Simulation {
   private readonly zoneOf = new Map<string, string>();
   private readonly wakeOn = new Map<string, string | null>();
@@ -79,6 +72,7 @@ class Simulation {
   private readonly db: Database;
   private readonly s: Scenario;
   private readonly guard: ContactGuard;
+  private readonly ports = sandboxPorts();
 
   constructor(db: Database, s: Scenario, policyId: string, guard: ContactGuard) {
     this.db = db;
@@ -149,7 +143,13 @@ class Simulation {
       if (!next) return;
       const now = new Date(next.due_at);
       const done = await dispatchEffect(
-        { db: this.db, orgId: SIM_ORG, guard: this.guard, paymentLinkBase: 'https://pay.example.test' },
+        {
+          db: this.db,
+          orgId: SIM_ORG,
+          guard: this.guard,
+          paymentLinkBase: 'https://pay.example.test',
+          ports: this.ports,
+        },
         next.key,
         now,
       );
@@ -354,7 +354,7 @@ class Simulation {
         await this.ctx(lease, now, (ctx) => signals.recordConversation(ctx, event.channel, 'agent'));
         break;
       case 'delivery_failed':
-        await this.ctx(lease, now, (ctx) => signals.recordDeliveryFailure(ctx, event.channel, FALLBACK[event.channel]));
+        await this.ctx(lease, now, (ctx) => signals.recordDeliveryFailure(ctx, event.channel));
         break;
       case 'inbound': {
         const kind = classifyReply(event.body);

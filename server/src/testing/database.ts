@@ -20,14 +20,15 @@ export async function openTestDatabase(label = 'test'): Promise<TestDatabase> {
   const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, ARREARS_DB_POOL_MAX: '4' });
   const db = await openDatabase(config, { schema });
   const close = db.close;
-  return {
-    ...db,
+  // Extended in place, not copied: the runner sets `relay` on this very object.
+  return Object.assign(db, {
     schema,
     close: async () => {
       await db.knex.raw('drop schema if exists ?? cascade', [schema]);
+      await db.knex.raw('drop schema if exists ?? cascade', [`${schema}_jobs`]);
       await close();
     },
-  };
+  });
 }
 
 /** A fresh embedded (PGlite) database in a temporary directory. */
@@ -35,12 +36,11 @@ export async function openEmbeddedTestDatabase(): Promise<Database & { dataDir: 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-test-'));
   const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dataDir }));
   const close = db.close;
-  return {
-    ...db,
+  return Object.assign(db, {
     dataDir,
     close: async () => {
       await close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
 }

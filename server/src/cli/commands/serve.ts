@@ -10,6 +10,7 @@ import { isDemoLoaded, loadDemoPortfolio } from '../../demo/load.ts';
 import { createApp } from '../../http/app.ts';
 import { createLogger } from '../../http/logger.ts';
 import { issueApiKey } from '../../orgs/api-keys.ts';
+import { startRunner, type Runner } from '../../runner/start.ts';
 import { UsageError } from '../context.ts';
 
 export const DEMO_KEY_FILE = 'demo-api-key';
@@ -35,13 +36,17 @@ async function prepareDemo(db: Database, config: Config, out: NodeJS.WriteStream
   return keyFile;
 }
 
-export async function serve(out: NodeJS.WriteStream = process.stdout): Promise<void> {
+export async function serve(out: NodeJS.WriteStream = process.stdout, withWorker = false): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
+  let runner: Runner | undefined;
   try {
     const keyFile = await prepareDemo(db, config, out);
-    const app = createApp({ db, clock: systemClock, logger });
+    // Embedded: one process is the whole product, so the worker runs here too. On PostgreSQL
+    // `arrears worker` runs separately (as many as needed) unless --worker asks for it here.
+    if (config.database.kind === 'embedded' || withWorker) runner = await startRunner(db, config, logger, systemClock);
+    const app = createApp({ db, clock: systemClock, logger, ...(runner ? { boss: runner.boss } : {}) });
     const server = app.listen(config.http.port, config.http.host);
     await Promise.race([
       once(server, 'listening'),
@@ -67,13 +72,14 @@ export async function serve(out: NodeJS.WriteStream = process.stdout): Promise<v
       out.write(`Demo org API key: ${keyFile}\n`);
       out.write(`  curl -H "Authorization: Bearer $(cat ${keyFile})" ${url}/v1/leases/CA-0001\n`);
     }
-    out.write(`OpenAPI: ${url}/openapi.json   Stop with Ctrl+C.\n`);
+    out.write(`${runner ? 'Worker: running in this process. ' : ''}OpenAPI: ${url}/openapi.json   Stop with Ctrl+C.\n`);
 
     const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     logger.info({ signal }, 'shutting down');
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   } finally {
+    await runner?.stop();
     await db.close();
   }
 }
@@ -82,5 +88,6 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Run the HTTP API. Without DATABASE_URL: embedded PGlite in ARREARS_DATA_DIR with the demo portfolio.')
-    .action(() => serve());
+    .option('--worker', 'also run the job worker in this process (always on in embedded mode)')
+    .action((options: { worker?: boolean }) => serve(process.stdout, options.worker === true));
 }

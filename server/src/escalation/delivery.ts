@@ -1,0 +1,135 @@
+import type { Trx } from '../db/database.ts';
+import type { KnownEffect } from '../engine/facts.ts';
+import type { OutboundBase, OutboundPort, Ports } from '../ports/index.ts';
+import type { Rendered } from './render.ts';
+
+/** How a tenant is reached on each channel, from their contact points. */
+export interface ContactCard {
+  tenant_id: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  postal?: string;
+}
+
+export async function contactCards(trx: Trx, orgId: string, tenantIds: readonly string[]): Promise<ContactCard[]> {
+  if (tenantIds.length === 0) return [];
+  const rows: { id: string; name: string; channel: string | null; value: string | null }[] = await trx('tenants as t')
+    .leftJoin('contact_points as c', function joinPoints() {
+      this.on('c.org_id', 't.org_id').andOn('c.tenant_id', 't.id');
+    })
+    .where('t.org_id', orgId)
+    .whereIn('t.id', tenantIds)
+    .orderBy([{ column: 't.id' }, { column: 'c.is_primary', order: 'desc' }, { column: 'c.value' }])
+    .select('t.id', 't.name', 'c.channel', 'c.value');
+  const cards = new Map<string, ContactCard>();
+  for (const row of rows) {
+    const card = cards.get(row.id) ?? { tenant_id: row.id, name: row.name };
+    cards.set(row.id, card);
+    // Primary points sort first; the first of each channel wins.
+    if (row.channel === 'email') card.email ??= row.value!;
+    if (row.channel === 'phone') card.phone ??= row.value!;
+    if (row.channel === 'postal') card.postal ??= row.value!;
+  }
+  return tenantIds.map((id) => cards.get(id)).filter((c): c is ContactCard => c !== undefined);
+}
+
+/** An effect ready for its port: which port, and exactly what it is handed. */
+export type Outbound = { port: OutboundPort<OutboundBase>; message: OutboundBase; recipients: unknown };
+
+export interface OutboundInput {
+  orgId: string;
+  effect: KnownEffect;
+  leaseId: string;
+  rendered: Rendered;
+  cards: ContactCard[];
+  paymentLink: string;
+  balanceCents: number;
+}
+
+/**
+ * Builds the port message for a contact or record effect. Returns undefined for effects that
+ * reach nobody outside (fees, approvals, internal bookkeeping).
+ */
+export function outboundFor(ports: Ports, input: OutboundInput): Outbound | undefined {
+  const { effect, rendered, cards } = input;
+  const base = {
+    key: effect.key,
+    org_id: input.orgId,
+    lease_id: input.leaseId,
+    content_sha256: rendered.content_sha256,
+  };
+  const as = <M extends OutboundBase>(port: OutboundPort<M>, message: M, recipients: unknown): Outbound => ({
+    port: port as unknown as OutboundPort<OutboundBase>,
+    message,
+    recipients,
+  });
+  switch (effect.type) {
+    case 'email': {
+      const to = cards.filter((c) => c.email).map((c) => ({ email: c.email!, name: c.name }));
+      return as(
+        ports.email,
+        {
+          ...base,
+          to,
+          subject: subjectOf(rendered.template),
+          text: rendered.body,
+          template: {
+            id: rendered.template,
+            data: {
+              lease_id: input.leaseId,
+              balance_cents: input.balanceCents,
+              payment_link: input.paymentLink,
+              body: rendered.body,
+            },
+          },
+          custom_args: { effect_key: effect.key, org_id: input.orgId },
+        },
+        to,
+      );
+    }
+    case 'sms': {
+      const to = cards.find((c) => c.phone)?.phone ?? '';
+      return as(ports.sms, { ...base, to, body: rendered.body }, [to]);
+    }
+    case 'call': {
+      const to = cards.find((c) => c.phone)?.phone ?? '';
+      return as(ports.voice, { ...base, to, say: rendered.body, voicemail: rendered.body }, [to]);
+    }
+    case 'letter':
+    case 'certified_letter':
+    case 'notice':
+    case 'receipt': {
+      const channels = (effect.payload.channels as string[] | undefined) ?? [effect.type];
+      const to = cards.map((c) => ({ name: c.name, address: c.postal ?? '' }));
+      return as(
+        ports.letter,
+        { ...base, to, body: rendered.body, certified: channels.includes('certified_letter') },
+        to,
+      );
+    }
+    case 'crm_update':
+    case 'task': {
+      const port = effect.type === 'task' ? ports.records.task : ports.records.crm;
+      return as(
+        port,
+        {
+          ...base,
+          kind: effect.type,
+          title: subjectOf(String(effect.payload.template ?? effect.type)),
+          body: rendered.body,
+          data: effect.payload,
+        },
+        [],
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** "pre-due-reminder" → "Pre due reminder": a readable subject until templates carry their own. */
+function subjectOf(template: string): string {
+  const words = template.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

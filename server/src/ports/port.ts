@@ -1,0 +1,55 @@
+import type { Trx } from '../db/database.ts';
+
+/** Every channel Arrears reaches the outside world through; one port each. */
+export const CHANNELS = [
+  'email',
+  'sms',
+  'voice',
+  'letter',
+  'crm',
+  'ticket',
+  'esign',
+  'sheet',
+  'identity',
+  'payments',
+  'chat',
+  'task',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** What every outbound message carries, whatever the channel. */
+export interface OutboundBase {
+  /** The effect's idempotency key: one step, one message, across retries and workers. */
+  key: string;
+  org_id: string;
+  lease_id: string;
+  /** sha256 of the rendered content, as the audit trail records it. */
+  content_sha256: string;
+}
+
+export interface SendContext {
+  now: Date;
+  /**
+   * The dispatch transaction, given only to ports with `inTransaction` (the sandbox): what they
+   * record commits or rolls back with the effect's own status, so a crash can neither lose nor
+   * repeat it.
+   */
+  trx?: Trx;
+}
+
+/** The provider accepted the message; delivery is reported later through its webhook. */
+export interface Delivery {
+  provider: string;
+  provider_message_id: string;
+  status: 'accepted' | 'delivered';
+}
+
+export interface OutboundPort<M extends OutboundBase> {
+  readonly channel: Channel;
+  /** `sandbox`, `twilio`, `sendgrid`, … as shown in the outbox and the audit trail. */
+  readonly provider: string;
+  /** True for providers that record in the database (the sandbox): send inside the effect's transaction. */
+  readonly inTransaction: boolean;
+  /** Throws ProviderError (ports/errors.ts) on failure; never retries on its own. */
+  send(message: M, context: SendContext): Promise<Delivery>;
+}

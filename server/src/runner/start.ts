@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
+import { startBoss } from './boss.ts';
+import { startWorker } from './worker.ts';
+import type { PgBoss } from 'pg-boss';
+
+export interface Runner {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/** pg-boss plus every job handler, as `arrears worker` and the embedded `serve` run them. */
+export async function startRunner(db: Database, config: Config, logger: Logger, clock: Clock): Promise<Runner> {
+  const boss = await startBoss(db, {
+    schema: config.jobs.schema,
+    ...(config.database.kind === 'postgres' ? { connectionString: config.database.url } : {}),
+  });
+  const publicUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+  const worker = await startWorker({
+    db,
+    boss,
+    clock,
+    logger,
+    // Provider credentials per org arrive with the providers; until an org stores some, its
+    // ports are the sandbox, which contacts nobody and records everything.
+    portsFor: async () => sandboxPorts(),
+    paymentLinkBase: `${publicUrl}/pay`,
+    batchSize: config.jobs.batchSize,
+    scanCron: config.jobs.scanCron,
+    // Embedded PGlite has no LISTEN/NOTIFY across connections: poll a little faster.
+    pollingIntervalSeconds: db.kind === 'embedded' ? 0.5 : 1,
+  });
+  return {
+    boss,
+    async stop() {
+      await worker.stop();
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}

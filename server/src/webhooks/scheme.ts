@@ -1,0 +1,80 @@
+/**
+ * One inbound webhook request exactly as it arrived: the verifier sees the raw bytes the sender
+ * signed, never a re-serialised body.
+ */
+export interface SignedRequest {
+  rawBody: Buffer;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  /** The full public URL the sender called (scheme, host, path and query): Twilio signs it. */
+  url: string;
+}
+
+/** Why a request was refused; the ingress answers 401/403 and enqueues nothing. */
+export type RejectReason = 'missing_secret' | 'missing_signature' | 'bad_signature' | 'stale_timestamp' | 'malformed';
+
+export class WebhookRejected extends Error {
+  readonly reason: RejectReason;
+
+  constructor(reason: RejectReason, message: string) {
+    super(message);
+    this.name = 'WebhookRejected';
+    this.reason = reason;
+  }
+}
+
+/** A delivery report for a message Arrears sent. */
+export interface DeliveryStatusEvent {
+  kind: 'delivery_status';
+  /** Unique per provider event: the dedupe key (a re-delivery carries the same id). */
+  id: string;
+  provider: string;
+  provider_message_id: string;
+  /** Present when the provider echoes it back (SendGrid custom_args, Twilio callback URL). */
+  effect_key?: string;
+  status:
+    | 'queued'
+    | 'sent'
+    | 'delivered'
+    | 'opened'
+    | 'clicked'
+    | 'answered'
+    | 'voicemail'
+    | 'no_answer'
+    | 'busy'
+    | 'undelivered'
+    | 'failed'
+    | 'bounced'
+    | 'dropped'
+    | 'spam_report'
+    | 'unsubscribed';
+  /** The provider's own error code or reason text, when it failed. */
+  reason?: string;
+  occurred_at?: string;
+}
+
+/** A message a tenant sent to Arrears (an SMS reply, an email reply). */
+export interface InboundMessageEvent {
+  kind: 'inbound_message';
+  id: string;
+  provider: string;
+  channel: 'sms' | 'email';
+  /** E.164 phone number or email address. */
+  from: string;
+  to: string;
+  body: string;
+  occurred_at?: string;
+}
+
+export type InboundEvent = DeliveryStatusEvent | InboundMessageEvent;
+
+/**
+ * A webhook scheme: how one provider signs, and how its payload becomes events. `verify` runs
+ * first, over the raw body, in constant time, and throws WebhookRejected; `parse` only ever sees
+ * verified requests.
+ */
+export interface WebhookScheme {
+  id: string;
+  verify(request: SignedRequest, secret: string | undefined, now: Date): void;
+  parse(request: SignedRequest): InboundEvent[];
+}
