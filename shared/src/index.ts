@@ -5,3 +5,4 @@ export * from './ledger.ts';
 export * from './money.ts';
 export * from './policy.ts';
 export * from './scenario.ts';
+export * from './runner.ts';

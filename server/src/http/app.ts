@@ -10,17 +10,28 @@ import { buildOpenApi, type RouteDoc } from './openapi.ts';
 import { healthDocs, healthRoutes } from './routes/health.ts';
 import { leaseDocs, leaseRoutes } from './routes/leases.ts';
 import { ledgerDocs, ledgerRoutes } from './routes/ledger.ts';
+import { outboxDocs, outboxRoutes } from './routes/outbox.ts';
+import { triggerDocs, triggerRoutes } from './routes/triggers.ts';
+import type { PgBoss } from 'pg-boss';
 
 export const API_VERSION = '0.1.0';
-export const ROUTE_DOCS: readonly RouteDoc[] = [...healthDocs, ...leaseDocs, ...ledgerDocs];
+export const ROUTE_DOCS: readonly RouteDoc[] = [
+  ...healthDocs,
+  ...leaseDocs,
+  ...ledgerDocs,
+  ...triggerDocs,
+  ...outboxDocs,
+];
 
 export interface AppDeps {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** The job queue, when this process has one (dead-letter view, webhook enqueue). */
+  boss?: PgBoss;
 }
 
-export function createApp({ db, clock, logger }: AppDeps): Express {
+export function createApp({ db, clock, logger, boss }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(logger));
@@ -36,6 +47,8 @@ export function createApp({ db, clock, logger }: AppDeps): Express {
   app.use('/v1', requireApiKey(db));
   app.use(leaseRoutes(db, clock));
   app.use(ledgerRoutes(db, clock));
+  app.use(triggerRoutes(db, clock));
+  app.use(outboxRoutes(db, boss));
 
   app.use((req) => {
     throw new AppError('not_found', `No route for ${req.method} ${req.path}`);

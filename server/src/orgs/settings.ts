@@ -24,7 +24,7 @@ export async function runnerSettings(trx: Trx, orgId: string): Promise<RunnerSet
 }
 
 export function policyFor(settings: RunnerSettings) {
-  return (kind: 'residential' | 'commercial') => ({
+  return (kind: 'residential' | 'commercial'): { id: string; version?: number } => ({
     id: settings.policies[kind] ?? (kind === 'commercial' ? 'default-commercial' : 'default-residential'),
   });
 }

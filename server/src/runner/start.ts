@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 import { startBoss } from './boss.ts';
+import { bossRelay } from './relay.ts';
 import { startWorker } from './worker.ts';
 import type { PgBoss } from 'pg-boss';
 
@@ -12,13 +13,33 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
-/** pg-boss plus every job handler, as `arrears worker` and the embedded `serve` run them. */
-export async function startRunner(db: Database, config: Config, logger: Logger, clock: Clock): Promise<Runner> {
+/**
+ * pg-boss for this process. Every process that writes (the API included) attaches the outbox
+ * relay, so its transactions enqueue their jobs; `work` adds every job handler, as
+ * `arrears worker` and the embedded `serve` run them.
+ */
+export async function startRunner(
+  db: Database,
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+  options: { work: boolean } = { work: true },
+): Promise<Runner> {
   const boss = await startBoss(db, {
     schema: config.jobs.schema,
     ...(config.database.kind === 'postgres' ? { connectionString: config.database.url } : {}),
   });
   const publicUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+  if (!options.work) {
+    db.relay = bossRelay(boss);
+    return {
+      boss,
+      async stop() {
+        db.relay = undefined;
+        await boss.stop({ graceful: true, timeout: 10_000 });
+      },
+    };
+  }
   const worker = await startWorker({
     db,
     boss,

@@ -45,8 +45,11 @@ export async function serve(out: NodeJS.WriteStream = process.stdout, withWorker
     const keyFile = await prepareDemo(db, config, out);
     // Embedded: one process is the whole product, so the worker runs here too. On PostgreSQL
     // `arrears worker` runs separately (as many as needed) unless --worker asks for it here.
-    if (config.database.kind === 'embedded' || withWorker) runner = await startRunner(db, config, logger, systemClock);
-    const app = createApp({ db, clock: systemClock, logger, ...(runner ? { boss: runner.boss } : {}) });
+    runner = await startRunner(db, config, logger, systemClock, {
+      work: config.database.kind === 'embedded' || withWorker,
+    });
+    const working = config.database.kind === 'embedded' || withWorker;
+    const app = createApp({ db, clock: systemClock, logger, boss: runner.boss });
     const server = app.listen(config.http.port, config.http.host);
     await Promise.race([
       once(server, 'listening'),
@@ -72,7 +75,9 @@ export async function serve(out: NodeJS.WriteStream = process.stdout, withWorker
       out.write(`Demo org API key: ${keyFile}\n`);
       out.write(`  curl -H "Authorization: Bearer $(cat ${keyFile})" ${url}/v1/leases/CA-0001\n`);
     }
-    out.write(`${runner ? 'Worker: running in this process. ' : ''}OpenAPI: ${url}/openapi.json   Stop with Ctrl+C.\n`);
+    out.write(
+      `${working ? 'Worker: running in this process. ' : 'Jobs are queued for `arrears worker`. '}OpenAPI: ${url}/openapi.json   Stop with Ctrl+C.\n`,
+    );
 
     const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     logger.info({ signal }, 'shutting down');
