@@ -36,6 +36,10 @@ export const EnvSchema = z.object({
   ARREARS_PUBLIC_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   ARREARS_SCAN_CRON: z.string().min(9, 'expected a 5-field cron expression').default('5 * * * *'),
   ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  ARREARS_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes, base64-encoded')
+    .optional(),
   ARREARS_APP_ROLE: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
@@ -45,6 +49,8 @@ export const EnvSchema = z.object({
 export interface Config {
   database: { kind: 'postgres'; url: string; poolMax: number; schema?: string } | { kind: 'embedded'; dataDir: string };
   appRole: string;
+  /** Base64 AES-256 key for secrets at rest; embedded mode generates one beside the data. */
+  secretKey?: string;
   http: { host: string; port: number; publicUrl?: string };
   jobs: { schema: string; scanCron: string; batchSize: number };
   logLevel: z.infer<typeof LogLevel>;
@@ -74,7 +80,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const given = env[name];
-        return `${name}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(redactUrl(given))})`}`;
+        // A secret is never echoed back, not even a malformed one.
+        const shown =
+          given === undefined || /SECRET|KEY|TOKEN/.test(name) ? '' : ` (got ${JSON.stringify(redactUrl(given))})`;
+        return `${name}: ${issue.message}${shown}`;
       }),
     );
   }
@@ -89,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : { kind: 'embedded', dataDir: path.resolve(e.ARREARS_DATA_DIR) },
     appRole: e.ARREARS_APP_ROLE,
+    ...(e.ARREARS_SECRET_KEY ? { secretKey: e.ARREARS_SECRET_KEY } : {}),
     http: { host: e.HOST, port: e.PORT, ...(e.ARREARS_PUBLIC_URL ? { publicUrl: e.ARREARS_PUBLIC_URL } : {}) },
     jobs: { schema: e.ARREARS_JOBS_SCHEMA, scanCron: e.ARREARS_SCAN_CRON, batchSize: e.ARREARS_WORKER_BATCH },
     logLevel: e.LOG_LEVEL,

@@ -10,7 +10,8 @@ import type { Trx } from './database.ts';
  */
 export type OutboxItem =
   | { kind: 'dispatch'; orgId: string; key: string; at: Date }
-  | { kind: 'evaluate'; orgId: string; leaseId: string; cause: string; at?: Date };
+  | { kind: 'evaluate'; orgId: string; leaseId: string; cause: string; at?: Date }
+  | { kind: 'webhook'; orgId: string; source: string; eventId: string };
 
 export type OutboxRelay = (trx: Trx, items: OutboxItem[]) => Promise<void>;
 

@@ -13,6 +13,7 @@ import { ledgerDocs, ledgerRoutes } from './routes/ledger.ts';
 import { outboxDocs, outboxRoutes } from './routes/outbox.ts';
 import { triggerDocs, triggerRoutes } from './routes/triggers.ts';
 import type { PgBoss } from 'pg-boss';
+import { webhookIngress, type IngressDeps } from '../webhooks/ingress.ts';
 
 export const API_VERSION = '0.1.0';
 export const ROUTE_DOCS: readonly RouteDoc[] = [
@@ -29,12 +30,15 @@ export interface AppDeps {
   logger: Logger;
   /** The job queue, when this process has one (dead-letter view, webhook enqueue). */
   boss?: PgBoss;
+  /** Webhook ingress (`POST /webhooks/<scheme>/<org>`); mounted before the JSON parser. */
+  webhooks?: Omit<IngressDeps, 'db' | 'clock' | 'logger'>;
 }
 
-export function createApp({ db, clock, logger, boss }: AppDeps): Express {
+export function createApp({ db, clock, logger, boss, webhooks }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(logger));
+  if (webhooks) app.use(webhookIngress({ db, clock, logger, ...webhooks }));
   // 10,000 events of a few hundred bytes each fit comfortably.
   app.use(express.json({ limit: '16mb' }));
 

@@ -13,8 +13,14 @@ export function bossRelay(boss: PgBoss): OutboxRelay {
     const dispatch: JobInsert[] = [];
     const timers: JobInsert[] = [];
     const evaluate = new Map<string, JobInsert>();
+    const webhooks: JobInsert[] = [];
     for (const item of items) {
-      if (item.kind === 'dispatch')
+      if (item.kind === 'webhook')
+        webhooks.push({
+          id: jobId('webhook', item.orgId, item.source, item.eventId),
+          data: { org_id: item.orgId, source: item.source, event_id: item.eventId },
+        });
+      else if (item.kind === 'dispatch')
         dispatch.push({
           id: jobId('dispatch', item.orgId, item.key, item.at.toISOString()),
           data: { org_id: item.orgId, key: item.key },
@@ -39,6 +45,7 @@ export function bossRelay(boss: PgBoss): OutboxRelay {
     const db = transactionAdapter(trx);
     if (dispatch.length) await boss.insert(JOBS.dispatch.queue, dispatch, { db });
     if (timers.length) await boss.insert(JOBS.timer.queue, timers, { db });
+    if (webhooks.length) await boss.insert(JOBS.webhook.queue, webhooks, { db });
     if (evaluate.size) await boss.insert(JOBS.evaluate.queue, [...evaluate.values()], { db });
   };
 }

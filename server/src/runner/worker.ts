@@ -118,6 +118,8 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     ]);
   }
   await boss.schedule(JOBS.scan.queue, deps.scanCron ?? '5 * * * *', {}, { tz: 'UTC' });
+  // A worker that starts after downtime catches up at once instead of at the next cron tick.
+  await boss.send(JOBS.scan.queue, {});
 
   return {
     async stop() {

@@ -2,7 +2,8 @@ import { classifyInbound } from '../compliance/guards/inbound-keywords.ts';
 import type { Database, Trx } from '../db/database.ts';
 import { noteWork } from '../db/outbox.ts';
 import * as signals from '../escalation/signals.ts';
-import type { DeliveryStatusEvent, InboundMessageEvent } from './scheme.ts';
+import { ingestChunk, recordRejections } from '../ledger/ingest.ts';
+import type { DeliveryStatusEvent, InboundMessageEvent, LedgerEventsEvent } from './scheme.ts';
 
 /** Reports that mean the message did not reach the tenant: the next channel takes over. */
 const FAILED = new Set(['undelivered', 'failed', 'bounced', 'dropped', 'no_answer', 'busy']);
@@ -39,7 +40,9 @@ export async function processInboundEvent(
     const outcome =
       row.kind === 'inbound_message'
         ? await inboundMessage(trx, orgId, row.payload as InboundMessageEvent, now)
-        : await deliveryStatus(trx, orgId, row.payload as DeliveryStatusEvent, now);
+        : row.kind === 'ledger_events'
+          ? await ledgerEvents(trx, db, orgId, row.payload as LedgerEventsEvent, now)
+          : await deliveryStatus(trx, orgId, row.payload as DeliveryStatusEvent, now);
     await trx('inbound_events')
       .where({ org_id: orgId, source, event_id: eventId })
       .update({ processed_at: now, outcome });
@@ -119,4 +122,17 @@ async function deliveryStatus(trx: Trx, orgId: string, event: DeliveryStatusEven
     return 'opt_out';
   }
   return event.status;
+}
+
+/**
+ * Records pushed by an accounting system go through the same idempotent ingest as the ledger
+ * API, in this transaction: a re-delivered or overlapping batch writes nothing twice, and bad
+ * records are kept with their reason. Touched leases are re-evaluated by the ingest itself.
+ */
+async function ledgerEvents(trx: Trx, db: Database, orgId: string, event: LedgerEventsEvent, now: Date) {
+  const records = event.events.map((value, i) => ({ row: i + 1, value }));
+  const ctx = { orgId, source: event.source, actor: `webhook:${event.provider}`, now };
+  const result = await ingestChunk(trx, db, ctx, records);
+  await recordRejections(trx, ctx, result.rejected, (row) => records[row - 1]?.value);
+  return `inserted ${result.inserted}, duplicates ${result.duplicates}, rejected ${result.rejected.length}`;
 }

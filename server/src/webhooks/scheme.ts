@@ -66,7 +66,17 @@ export interface InboundMessageEvent {
   occurred_at?: string;
 }
 
-export type InboundEvent = DeliveryStatusEvent | InboundMessageEvent;
+/** Ledger records pushed by an accounting system (a new or updated invoice, payment, credit). */
+export interface LedgerEventsEvent {
+  kind: 'ledger_events';
+  id: string;
+  provider: string;
+  /** The ledger source the records are idempotent under, e.g. `quickbooks`, `accounting`. */
+  source: string;
+  events: unknown[];
+}
+
+export type InboundEvent = DeliveryStatusEvent | InboundMessageEvent | LedgerEventsEvent;
 
 /**
  * A webhook scheme: how one provider signs, and how its payload becomes events. `verify` runs

@@ -11,6 +11,8 @@ import { createApp } from '../../http/app.ts';
 import { createLogger } from '../../http/logger.ts';
 import { issueApiKey } from '../../orgs/api-keys.ts';
 import { startRunner, type Runner } from '../../runner/start.ts';
+import { cipherFor } from '../../secrets/cipher.ts';
+import { webhookRegistry } from '../../webhooks/registry.ts';
 import { UsageError } from '../context.ts';
 
 export const DEMO_KEY_FILE = 'demo-api-key';
@@ -49,7 +51,17 @@ export async function serve(out: NodeJS.WriteStream = process.stdout, withWorker
       work: config.database.kind === 'embedded' || withWorker,
     });
     const working = config.database.kind === 'embedded' || withWorker;
-    const app = createApp({ db, clock: systemClock, logger, boss: runner.boss });
+    const app = createApp({
+      db,
+      clock: systemClock,
+      logger,
+      boss: runner.boss,
+      webhooks: {
+        cipher: cipherFor(config),
+        registry: webhookRegistry(),
+        publicUrl: config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`,
+      },
+    });
     const server = app.listen(config.http.port, config.http.host);
     await Promise.race([
       once(server, 'listening'),

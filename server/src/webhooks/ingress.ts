@@ -1,0 +1,93 @@
+import express, { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/database.ts';
+import { noteWork } from '../db/outbox.ts';
+import type { SecretCipher } from '../secrets/cipher.ts';
+import { loadCredentials } from '../secrets/credentials.ts';
+import type { RegisteredScheme } from './registry.ts';
+import { WebhookRejected, type SignedRequest } from './scheme.ts';
+
+export interface IngressDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  cipher: SecretCipher | undefined;
+  registry: Map<string, RegisteredScheme>;
+  /** The public base URL providers call (Twilio signs the full URL it was given). */
+  publicUrl: string;
+}
+
+const ORG = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * The one place every provider's webhooks enter: raw body → the scheme's verifier (constant
+ * time, timestamp window on the injected clock) → dedupe on the delivery id → a job, in one
+ * transaction → 2xx at once. Anything unverifiable gets 401 and nothing is stored or enqueued.
+ */
+export function webhookIngress(deps: IngressDeps): Router {
+  const router = Router();
+  router.post(
+    '/webhooks/:scheme/:org',
+    // The raw bytes, exactly as signed: no JSON or form parser touches them first.
+    express.raw({ type: () => true, limit: '16mb' }),
+    async (req, res) => {
+      const entry = deps.registry.get(String(req.params.scheme));
+      const orgId = String(req.params.org);
+      if (!entry || !ORG.test(orgId)) {
+        res.status(404).json({ error: { code: 'not_found', message: 'No such webhook' } });
+        return;
+      }
+      const request: SignedRequest = {
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]),
+        ),
+        url: `${deps.publicUrl}${req.originalUrl}`,
+      };
+      const now = deps.clock.now();
+      try {
+        // No cipher or no credentials (or no such org): no secret, and a missing secret rejects.
+        const credentials = deps.cipher
+          ? await deps.db.withOrg(orgId, (trx) => loadCredentials(trx, deps.cipher!, orgId, entry.credentials.provider))
+          : undefined;
+        const secret = credentials?.[entry.credentials.field];
+        entry.scheme.verify(request, typeof secret === 'string' ? secret : undefined, now);
+        const events = entry.scheme.parse(request);
+        const created = await deps.db.withOrg(orgId, async (trx) => {
+          let fresh = 0;
+          for (const event of events) {
+            const inserted = await trx('inbound_events')
+              .insert({
+                org_id: orgId,
+                source: entry.scheme.id,
+                event_id: event.id,
+                kind: event.kind,
+                payload: JSON.stringify(event),
+                received_at: now,
+              })
+              .onConflict(['org_id', 'source', 'event_id'])
+              .ignore()
+              .returning('event_id');
+            if (inserted.length === 0) continue;
+            fresh += 1;
+            noteWork(trx, { kind: 'webhook', orgId, source: entry.scheme.id, eventId: event.id });
+          }
+          return fresh;
+        });
+        res.status(200).json({ received: events.length, new: created, duplicates: events.length - created });
+      } catch (error) {
+        if (!(error instanceof WebhookRejected)) throw error;
+        deps.logger.warn({ scheme: entry.scheme.id, org: orgId, reason: error.reason }, 'webhook rejected');
+        res.status(error.reason === 'malformed' ? 400 : 401).json({
+          error: {
+            code: error.reason === 'malformed' ? 'invalid_request' : 'unauthenticated',
+            reason: error.reason,
+            message: error.message,
+          },
+        });
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { WebhookRejected, type InboundEvent, type SignedRequest, type WebhookScheme } from '../scheme.ts';
+
+/** Signatures older or newer than this are replays (or a badly skewed clock): refused. */
+export const TOLERANCE_SECONDS = 300;
+
+const Body = z.object({
+  source: z.string().min(1).max(100).default('accounting'),
+  events: z.array(z.unknown()).min(1).max(10_000),
+});
+
+/**
+ * The generic signed accounting webhook, for systems without a dedicated adapter:
+ * `X-Arrears-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` and
+ * `X-Arrears-Delivery: <unique id>` (the dedupe key). The body is `{source, events}` in the
+ * ledger API's event format. The timestamp is inside the signed bytes, so it cannot be moved.
+ */
+export const accountingScheme: WebhookScheme = {
+  id: 'accounting',
+  verify(request, secret, now) {
+    if (!secret) throw new WebhookRejected('missing_secret', 'no webhook secret is configured for this org');
+    const header = request.headers['x-arrears-signature'];
+    if (!header) throw new WebhookRejected('missing_signature', 'X-Arrears-Signature is missing');
+    const fields = new Map(
+      header.split(',').map((part) => {
+        const at = part.indexOf('=');
+        return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+      }),
+    );
+    const t = Number(fields.get('t'));
+    const v1 = fields.get('v1') ?? '';
+    if (!Number.isInteger(t) || !/^[0-9a-f]{64}$/.test(v1))
+      throw new WebhookRejected('missing_signature', 'X-Arrears-Signature must be t=<seconds>,v1=<hex sha256>');
+    const expected = crypto.createHmac('sha256', secret).update(`${t}.`).update(request.rawBody).digest();
+    // Constant time over equal-length digests: no early exit that leaks how much matched.
+    if (!crypto.timingSafeEqual(expected, Buffer.from(v1, 'hex')))
+      throw new WebhookRejected('bad_signature', 'signature does not match the body');
+    if (Math.abs(now.getTime() / 1000 - t) > TOLERANCE_SECONDS)
+      throw new WebhookRejected('stale_timestamp', `signed ${t}, outside ±${TOLERANCE_SECONDS} s of now`);
+  },
+  parse(request: SignedRequest): InboundEvent[] {
+    const delivery = request.headers['x-arrears-delivery'];
+    if (!delivery) throw new WebhookRejected('malformed', 'X-Arrears-Delivery (a unique delivery id) is missing');
+    let json: unknown;
+    try {
+      json = JSON.parse(request.rawBody.toString('utf8'));
+    } catch {
+      throw new WebhookRejected('malformed', 'body is not JSON');
+    }
+    const body = Body.safeParse(json);
+    if (!body.success) throw new WebhookRejected('malformed', `body: ${body.error.issues[0]!.message}`);
+    return [{ kind: 'ledger_events', id: delivery, provider: 'accounting', ...body.data }];
+  },
+};
+
+/** How a sender signs (used by tests and by integrators' own code). */
+export function signAccountingWebhook(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
