@@ -80,7 +80,10 @@ export function dispatchDecision(
     default:
       break;
   }
-  if (automated && effect.payload.reminder !== true) {
+  // The one text confirming an opt-out answers the tenant's request, not the debt: it goes
+  // whatever the balance, level or pause (the consent guard still allows it only once).
+  const confirmation = effect.payload.purpose === 'opt_out_confirmation';
+  if (automated && effect.payload.reminder !== true && !confirmation) {
     if (sev.balance_cents <= 0) return { status: 'suppressed', reason: 'paid' };
     const stepLevel = String(effect.payload.level ?? '');
     if (stepLevel && levelRank(policy, sev.level) < levelRank(policy, stepLevel))
