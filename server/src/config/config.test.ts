@@ -40,3 +40,16 @@ test('every problem is listed at once, by variable, with the value (passwords hi
 test('empty variables count as unset', () => {
   expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('embedded');
 });
+
+test('a malformed secret key is reported without echoing it', () => {
+  expect(() => loadConfig({ ARREARS_SECRET_KEY: 'too-short-secret' })).toThrow(
+    /ARREARS_SECRET_KEY: expected 32 random bytes/,
+  );
+  try {
+    loadConfig({ ARREARS_SECRET_KEY: 'too-short-secret' });
+  } catch (error) {
+    expect((error as Error).message).not.toContain('too-short-secret');
+  }
+  const key = Buffer.alloc(32, 7).toString('base64');
+  expect(loadConfig({ ARREARS_SECRET_KEY: key }).secretKey).toBe(key);
+});

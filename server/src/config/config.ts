@@ -36,6 +36,7 @@ export const EnvSchema = z.object({
   ARREARS_PUBLIC_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   ARREARS_SCAN_CRON: z.string().min(9, 'expected a 5-field cron expression').default('5 * * * *'),
   ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  ARREARS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(3).max(86_400).default(300),
   ARREARS_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes, base64-encoded')
@@ -52,7 +53,7 @@ export interface Config {
   /** Base64 AES-256 key for secrets at rest; embedded mode generates one beside the data. */
   secretKey?: string;
   http: { host: string; port: number; publicUrl?: string };
-  jobs: { schema: string; scanCron: string; batchSize: number };
+  jobs: { schema: string; scanCron: string; batchSize: number; expireInSeconds: number };
   logLevel: z.infer<typeof LogLevel>;
   demo: { enabled: boolean; seed: number };
 }
@@ -100,7 +101,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appRole: e.ARREARS_APP_ROLE,
     ...(e.ARREARS_SECRET_KEY ? { secretKey: e.ARREARS_SECRET_KEY } : {}),
     http: { host: e.HOST, port: e.PORT, ...(e.ARREARS_PUBLIC_URL ? { publicUrl: e.ARREARS_PUBLIC_URL } : {}) },
-    jobs: { schema: e.ARREARS_JOBS_SCHEMA, scanCron: e.ARREARS_SCAN_CRON, batchSize: e.ARREARS_WORKER_BATCH },
+    jobs: {
+      schema: e.ARREARS_JOBS_SCHEMA,
+      scanCron: e.ARREARS_SCAN_CRON,
+      batchSize: e.ARREARS_WORKER_BATCH,
+      expireInSeconds: e.ARREARS_JOB_EXPIRE_SECONDS,
+    },
     logLevel: e.LOG_LEVEL,
     demo: { enabled: e.ARREARS_DEMO, seed: e.ARREARS_DEMO_SEED },
   };

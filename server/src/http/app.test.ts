@@ -59,7 +59,15 @@ test('GET /healthz answers without a key', async () => {
 test('GET /openapi.json is generated from the shared schemas', async () => {
   const res = await request(app).get('/openapi.json').expect(200);
   expect(res.body.openapi).toBe('3.1.0');
-  expect(Object.keys(res.body.paths)).toEqual(['/healthz', '/v1/leases/{id}', '/v1/ledger/events']);
+  expect(Object.keys(res.body.paths)).toEqual([
+    '/healthz',
+    '/v1/leases/{id}',
+    '/v1/ledger/events',
+    '/v1/leases/{id}/flags',
+    '/v1/leases/{id}/status',
+    '/v1/outbox',
+    '/v1/jobs/dead-letter',
+  ]);
   const lease = res.body.paths['/v1/leases/{id}'].get.responses['200'].content['application/json'].schema;
   expect(lease.properties.aging.properties.days_past_due).toMatchObject({ type: 'integer' });
   const body = res.body.paths['/v1/ledger/events'].post.requestBody.content['application/json'].schema;

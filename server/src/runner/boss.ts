@@ -8,6 +8,11 @@ export interface BossOptions {
   connectionString?: string;
   /** Where pg-boss keeps its tables; tests give each file its own. */
   schema: string;
+  /**
+   * How long a job may stay active before pg-boss takes it back and retries it: the time a
+   * killed worker's jobs wait. Jobs take milliseconds; the default leaves room for slow days.
+   */
+  expireInSeconds?: number;
 }
 
 /**
@@ -40,13 +45,15 @@ export function transactionAdapter(trx: Trx): IDatabase {
 
 export async function startBoss(db: Database, options: BossOptions): Promise<PgBoss> {
   const embedded = db.kind === 'embedded';
+  const expire = options.expireInSeconds ?? 300;
   const boss = new PgBoss({
     schema: options.schema,
     ...(embedded || !options.connectionString
       ? { db: knexPoolAdapter(db), ...(embedded ? { backend: 'pglite' as const } : {}) }
       : { connectionString: options.connectionString, max: 4, useListenNotify: true }),
-    // Maintenance and monitoring on a 2-core embedded demo would mostly compete with the work.
-    ...(embedded ? { monitorIntervalSeconds: 600, superviseIntervalSeconds: 300 } : {}),
+    // Expired jobs are found by the supervisor: check a few times per expiry window.
+    superviseIntervalSeconds: Math.max(1, Math.min(60, Math.floor(expire / 3))),
+    monitorIntervalSeconds: Math.max(1, Math.min(60, Math.floor(expire / 3))),
     monitorVacuum: false,
   });
   boss.on('error', (error: Error) => {
@@ -54,12 +61,12 @@ export async function startBoss(db: Database, options: BossOptions): Promise<PgB
     process.emitWarning(`pg-boss: ${error.message}`);
   });
   await boss.start();
-  await ensureQueues(boss);
+  await ensureQueues(boss, expire);
   await grantToAppRole(db, options.schema);
   return boss;
 }
 
-async function ensureQueues(boss: PgBoss): Promise<void> {
+async function ensureQueues(boss: PgBoss, expireInSeconds: number): Promise<void> {
   const existing = new Set((await boss.getQueues()).map((q) => q.name));
   const create = async (name: string, options: Parameters<PgBoss['createQueue']>[1]) => {
     if (!existing.has(name)) await boss.createQueue(name, options);
@@ -71,6 +78,7 @@ async function ensureQueues(boss: PgBoss): Promise<void> {
     retryBackoff: true,
     retryDelayMax: 3600,
     deadLetter: DEAD_LETTER_QUEUE,
+    expireInSeconds,
   };
   await create(JOBS.evaluate.queue, { policy: 'stately', ...retrying, retryLimit: 5 });
   await create(JOBS.timer.queue, { ...retrying, retentionSeconds: 400 * 24 * 3600 });

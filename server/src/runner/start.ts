@@ -27,6 +27,7 @@ export async function startRunner(
 ): Promise<Runner> {
   const boss = await startBoss(db, {
     schema: config.jobs.schema,
+    expireInSeconds: config.jobs.expireInSeconds,
     ...(config.database.kind === 'postgres' ? { connectionString: config.database.url } : {}),
   });
   const publicUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
