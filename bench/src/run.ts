@@ -11,6 +11,10 @@ interface Benchmark {
 const BENCHMARKS: Record<string, Benchmark> = {
   ingest: { summary: 'idempotent ledger ingest vs raw COPY (rows/s)', load: () => import('./ingest.ts') },
   scan: { summary: 'as-of aging over the ledger vs a plain aggregate', load: () => import('./scan.ts') },
+  pipeline: {
+    summary: 'ledger events → dispatched sandbox effects/s, 1 vs 2 worker processes, beside raw pg-boss',
+    load: () => import('./pipeline.ts'),
+  },
   engine: {
     summary: 'decide() per second vs severity(); simulate wall time over demo leases',
     load: () => import('./engine.ts'),

@@ -3,14 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PolicyDocument } from '@arrears/shared';
 import type { PgBoss } from 'pg-boss';
-import { publishPolicy } from '../escalation/policies.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { TEST_DATABASE_URL, openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { addCalendarDays, localDate } from '../time/zoned.ts';
 import { startBoss } from './boss.ts';
 import { JOBS } from './jobs.ts';
 import { bossRelay } from './relay.ts';
-import { waitFor } from './testing.ts';
+import { middayZone, seedBulkPortfolio, waitFor } from './testing.ts';
 
 // Crash harness, bounded and loopback only: two `arrears worker` processes run a 2,000-lease
 // escalation while one of them is killed with SIGKILL at random moments (12 times) and
@@ -24,9 +23,7 @@ let boss: PgBoss;
 const workers: (ChildProcess | undefined)[] = [];
 
 // Workers run on the real clock; a zone where it is midday now keeps quiet hours out of the way.
-const utcHour = new Date().getUTCHours();
-const offset = Math.max(-12, Math.min(12, utcHour - 12));
-const ZONE = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${Math.abs(offset)}`;
+const ZONE = middayZone();
 
 const policy = PolicyDocument.parse({
   id: 'crash',
@@ -70,57 +67,7 @@ async function kill(slot: number): Promise<void> {
 
 beforeAll(async () => {
   db = await openTestDatabase('crash');
-  await db.knex('orgs').insert({ org_id: 'acme', name: 'Acme', settings: { policies: { residential: 'crash' } } });
-  await db
-    .knex('properties')
-    .insert({ org_id: 'acme', id: 'P1', name: 'P1', jurisdiction: 'US-TX', timezone: ZONE, units: LEASES });
-  const ids = Array.from({ length: LEASES }, (_, i) => `L${String(i).padStart(4, '0')}`);
-  await db.knex.batchInsert(
-    'leases',
-    ids.map((id) => ({
-      org_id: 'acme',
-      id,
-      property_id: 'P1',
-      kind: 'residential',
-      rent_cents: 100_000,
-      due_day: 1,
-      grace_days: 0,
-    })),
-    500,
-  );
-  await db.knex.batchInsert(
-    'tenants',
-    ids.map((id) => ({ org_id: 'acme', id: `T${id}`, name: `Tenant ${id}` })),
-    500,
-  );
-  await db.knex.batchInsert(
-    'lease_tenants',
-    ids.map((id) => ({ org_id: 'acme', lease_id: id, tenant_id: `T${id}` })),
-    500,
-  );
-  await db.knex.batchInsert(
-    'contact_points',
-    ids.flatMap((id, i) => [
-      { org_id: 'acme', tenant_id: `T${id}`, channel: 'email', value: `${id.toLowerCase()}@tenant.test` },
-      { org_id: 'acme', tenant_id: `T${id}`, channel: 'phone', value: `+1512555${String(i).padStart(4, '0')}` },
-    ]),
-    500,
-  );
-  await db.knex.batchInsert(
-    'tenant_consents',
-    ids.flatMap((id) =>
-      ['email', 'sms'].map((channel) => ({
-        org_id: 'acme',
-        tenant_id: `T${id}`,
-        channel,
-        granted: true,
-        source: 'signup',
-        changed_at: new Date('2025-01-01'),
-      })),
-    ),
-    500,
-  );
-  await db.withOrg('acme', (trx) => publishPolicy(trx, 'acme', policy, 'admin', new Date()));
+  await seedBulkPortfolio(db, 'acme', LEASES, ZONE, policy);
   // This process only enqueues (like the API): its ingests carry their evaluation jobs.
   boss = await startBoss(db, { connectionString: TEST_DATABASE_URL, schema: `${db.schema}_jobs`, expireInSeconds: 6 });
   db.relay = bossRelay(boss);

@@ -1,6 +1,8 @@
+import type { PolicyDocument } from '@arrears/shared';
 import pino from 'pino';
 import type { PgBoss } from 'pg-boss';
 import { fixedClock } from '../clock.ts';
+import { publishPolicy } from '../escalation/policies.ts';
 import type { Database } from '../db/database.ts';
 import type { Ports } from '../ports/index.ts';
 import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
@@ -72,4 +74,72 @@ export async function seedTenant(db: Database, orgId: string, leaseId: string, t
       changed_at: new Date('2025-01-01T00:00:00Z'),
     })),
   );
+}
+
+/**
+ * A portfolio of `count` leases on one property in `zone`, each with one tenant reachable by
+ * email and text (consent given), and `policy` as the org's residential policy. For the crash
+ * harness and the pipeline bench. Returns the lease ids.
+ */
+export async function seedBulkPortfolio(
+  db: Database,
+  orgId: string,
+  count: number,
+  zone: string,
+  policy: PolicyDocument,
+): Promise<string[]> {
+  await db.knex('orgs').insert({ org_id: orgId, name: orgId, settings: { policies: { residential: policy.id } } });
+  await db
+    .knex('properties')
+    .insert({ org_id: orgId, id: 'P1', name: 'P1', jurisdiction: 'US-TX', timezone: zone, units: count });
+  const ids = Array.from({ length: count }, (_, i) => `L${String(i).padStart(6, '0')}`);
+  const insert = (table: string, rows: Record<string, unknown>[]) => db.knex.batchInsert(table, rows, 1000);
+  await insert(
+    'leases',
+    ids.map((id) => ({
+      org_id: orgId,
+      id,
+      property_id: 'P1',
+      kind: 'residential',
+      rent_cents: 100_000,
+      due_day: 1,
+      grace_days: 0,
+    })),
+  );
+  await insert(
+    'tenants',
+    ids.map((id) => ({ org_id: orgId, id: `T${id}`, name: `Tenant ${id}` })),
+  );
+  await insert(
+    'lease_tenants',
+    ids.map((id) => ({ org_id: orgId, lease_id: id, tenant_id: `T${id}` })),
+  );
+  await insert(
+    'contact_points',
+    ids.flatMap((id, i) => [
+      { org_id: orgId, tenant_id: `T${id}`, channel: 'email', value: `${id.toLowerCase()}@tenant.test` },
+      { org_id: orgId, tenant_id: `T${id}`, channel: 'phone', value: `+1512${String(i).padStart(7, '0')}` },
+    ]),
+  );
+  await insert(
+    'tenant_consents',
+    ids.flatMap((id) =>
+      ['email', 'sms'].map((channel) => ({
+        org_id: orgId,
+        tenant_id: `T${id}`,
+        channel,
+        granted: true,
+        source: 'signup',
+        changed_at: new Date('2025-01-01T00:00:00Z'),
+      })),
+    ),
+  );
+  await db.withOrg(orgId, (trx) => publishPolicy(trx, orgId, policy, 'admin', new Date()));
+  return ids;
+}
+
+/** An IANA zone where it is about midday now: real-clock runs stay clear of quiet hours. */
+export function middayZone(at: Date = new Date()): string {
+  const offset = Math.max(-12, Math.min(12, at.getUTCHours() - 12));
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${Math.abs(offset)}`;
 }
