@@ -9,7 +9,11 @@ import type { Trx } from './database.ts';
  * scheduled scan finds the work instead.
  */
 export type OutboxItem =
-  | { kind: 'dispatch'; orgId: string; key: string; at: Date }
+  /**
+   * `retry`: a fresh job even if one for this instant already ran (an early run, a scan finding
+   * an effect whose job is gone); dispatch is idempotent, so an extra job costs nothing.
+   */
+  | { kind: 'dispatch'; orgId: string; key: string; at: Date; retry?: boolean }
   | { kind: 'evaluate'; orgId: string; leaseId: string; cause: string; at?: Date }
   | { kind: 'webhook'; orgId: string; source: string; eventId: string };
 

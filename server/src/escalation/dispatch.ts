@@ -61,6 +61,15 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
   const first = await db.withOrg(orgId, async (trx) => {
     const row = await trx('effects').where({ org_id: orgId, key }).forUpdate().skipLocked().first();
     if (!row || row.status !== 'scheduled') return null;
+    if (new Date(row.due_at).getTime() > now.getTime()) {
+      // Early (a job run ahead of its instant, a worker whose clock lags): not yet; a new job
+      // later (the row lock and status make any extra one harmless).
+      // The queue's clock is the database's (wall time), not the injected one: wait out what
+      // this worker sees as remaining, at least a second, so a lagging clock cannot spin.
+      const wait = Math.max(1000, new Date(row.due_at).getTime() - now.getTime());
+      noteWork(trx, { kind: 'dispatch', orgId, key, at: new Date(Date.now() + wait), retry: true });
+      return { done: { key, lease_id: row.lease_id, type: row.type, status: 'not_due' } };
+    }
     const effect: KnownEffect = toKnownEffect(row);
     const facts = await loadFacts(trx, orgId, row.lease_id, now);
     const track = await trx('cases').where({ org_id: orgId, id: row.lease_id }).first('policy_id', 'policy_version');

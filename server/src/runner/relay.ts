@@ -22,7 +22,7 @@ export function bossRelay(boss: PgBoss): OutboxRelay {
         });
       else if (item.kind === 'dispatch')
         dispatch.push({
-          id: jobId('dispatch', item.orgId, item.key, item.at.toISOString()),
+          ...(item.retry ? {} : { id: jobId('dispatch', item.orgId, item.key, item.at.toISOString()) }),
           data: { org_id: item.orgId, key: item.key },
           startAfter: item.at,
         });

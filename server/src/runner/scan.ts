@@ -71,7 +71,7 @@ export async function scanOrg(db: Database, orgId: string, now: Date): Promise<S
       .where({ org_id: orgId, status: 'scheduled' })
       .andWhere('due_at', '<=', now)
       .select('key', 'due_at');
-    for (const e of due) noteWork(trx, { kind: 'dispatch', orgId, key: e.key, at: new Date(e.due_at) });
+    for (const e of due) noteWork(trx, { kind: 'dispatch', orgId, key: e.key, at: new Date(e.due_at), retry: true });
     const stale = await trx('effects')
       .where({ org_id: orgId, status: 'sending' })
       .andWhere('updated_at', '<', new Date(now.getTime() - SENDING_STALE_MS))

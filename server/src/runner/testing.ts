@@ -143,3 +143,19 @@ export function middayZone(at: Date = new Date()): string {
   const offset = Math.max(-12, Math.min(12, at.getUTCHours() - 12));
   return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${Math.abs(offset)}`;
 }
+
+/** Waits until no job is ready or running in the test's queues (deferred future jobs aside). */
+export async function waitForIdle(db: TestDatabase, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    'the queues to go idle',
+    async () => {
+      const busy = await db.knex.raw<{ rows: { n: number }[] }>(
+        `select count(*)::int as n from ??.job
+          where state in ('created', 'retry', 'active') and start_after <= now() and name not like 'portfolio%'`,
+        [`${db.schema}_jobs`],
+      );
+      return busy.rows[0]!.n === 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
+}

@@ -153,7 +153,7 @@ class Simulation {
         next.key,
         now,
       );
-      if (done && done.status !== 'deferred')
+      if (done && done.status !== 'deferred' && done.status !== 'not_due')
         await this.evaluate(done.lease_id, { type: 'evaluate', cause: 'dispatch' }, now, SYSTEM);
     }
   }
