@@ -4,7 +4,7 @@ import { noteWork } from '../db/outbox.ts';
 import { isRetryable, ProviderError } from '../ports/index.ts';
 import type { Outbound } from './delivery.ts';
 import type { Dispatched, DispatchScope } from './dispatch.ts';
-import { recordDeliveryFailure } from './signals.ts';
+import { recordDeliveryFailure, signalContext } from './signals.ts';
 
 /** When a 429 names no Retry-After: a minute is what Twilio and SendGrid suggest. */
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
@@ -75,18 +75,12 @@ export async function completeSend(
         .where({ org_id: orgId, key, status: 'sending' })
         .update({ status: 'failed', reason: `provider_${error.kind}`, updated_at: now });
       await audit(trx, 'effect.failed', details);
-      const lease = await trx('leases as l')
-        .join('properties as p', function joinProperty() {
-          this.on('p.org_id', 'l.org_id').andOn('p.id', 'l.property_id');
-        })
-        .where({ 'l.org_id': orgId, 'l.id': done.lease_id })
-        .first('p.timezone');
-      await recordDeliveryFailure(
-        { trx, orgId, leaseId: done.lease_id, now, timezone: lease.timezone },
-        done.type,
-        undefined,
-        { key, reason: `${error.kind}${error.code ? `:${error.code}` : ''}` },
-      );
+      const ctx = await signalContext(trx, orgId, done.lease_id, now);
+      if (ctx)
+        await recordDeliveryFailure(ctx, done.type, undefined, {
+          key,
+          reason: `${error.kind}${error.code ? `:${error.code}` : ''}`,
+        });
       noteWork(trx, { kind: 'evaluate', orgId, leaseId: done.lease_id, cause: 'delivery_failed' });
     });
     return { ...done, status: 'failed' };

@@ -21,6 +21,22 @@ export interface SignalContext {
   timezone: string;
 }
 
+/** The context for a lease's signals: its property's zone decides "today". Undefined: no such lease. */
+export async function signalContext(
+  trx: Trx,
+  orgId: string,
+  leaseId: string,
+  now: Date,
+): Promise<SignalContext | undefined> {
+  const lease = await trx('leases as l')
+    .join('properties as p', function joinProperty() {
+      this.on('p.org_id', 'l.org_id').andOn('p.id', 'l.property_id');
+    })
+    .where({ 'l.org_id': orgId, 'l.id': leaseId })
+    .first('p.timezone');
+  return lease ? { trx, orgId, leaseId, now, timezone: lease.timezone } : undefined;
+}
+
 async function caseEvent(ctx: SignalContext, type: string, actor: string, data: Record<string, unknown>, key?: string) {
   await ensureTrack(ctx);
   await ctx

@@ -51,13 +51,10 @@ export async function processInboundEvent(
 }
 
 async function contextOf(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<signals.SignalContext> {
-  const lease = await trx('leases as l')
-    .join('properties as p', function joinProperty() {
-      this.on('p.org_id', 'l.org_id').andOn('p.id', 'l.property_id');
-    })
-    .where({ 'l.org_id': orgId, 'l.id': leaseId })
-    .first('p.timezone');
-  return { trx, orgId, leaseId, now, timezone: lease.timezone };
+  const ctx = await signals.signalContext(trx, orgId, leaseId, now);
+  // Leases are never deleted, and these ids came from rows that reference them.
+  if (!ctx) throw new Error(`lease ${leaseId} vanished`);
+  return ctx;
 }
 
 /**

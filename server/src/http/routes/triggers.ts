@@ -35,14 +35,9 @@ export const triggerDocs: RouteDoc[] = [
 ];
 
 async function leaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<signals.SignalContext> {
-  const lease = await trx('leases as l')
-    .join('properties as p', function joinProperty() {
-      this.on('p.org_id', 'l.org_id').andOn('p.id', 'l.property_id');
-    })
-    .where({ 'l.org_id': orgId, 'l.id': leaseId })
-    .first('p.timezone');
-  if (!lease) throw new AppError('not_found', `No lease "${leaseId}" in this org`);
-  return { trx, orgId, leaseId, now, timezone: lease.timezone };
+  const ctx = await signals.signalContext(trx, orgId, leaseId, now);
+  if (!ctx) throw new AppError('not_found', `No lease "${leaseId}" in this org`);
+  return ctx;
 }
 
 /** Two of the five triggers: a manager's flag and a status change from a CRM workflow rule. */
