@@ -34,7 +34,17 @@ function arrears(...args: string[]) {
 }
 
 test('--help on every command', () => {
-  for (const cmd of [[], ['serve'], ['migrate'], ['import'], ['scan'], ['audit', 'verify'], ['org', 'create']]) {
+  for (const cmd of [
+    [],
+    ['serve'],
+    ['worker'],
+    ['migrate'],
+    ['import'],
+    ['scan'],
+    ['audit', 'verify'],
+    ['org', 'create'],
+    ['provider', 'set'],
+  ]) {
     const r = arrears(...cmd, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: arrears/);
@@ -102,4 +112,37 @@ test('bad input gets a message and exit code 2, not a stack trace', () => {
   const unknown = arrears('frobnicate');
   expect(unknown.code).toBe(2);
   expect(unknown.err).toContain("unknown command 'frobnicate'");
+});
+
+test('provider credentials: stored sealed, listed by name, never printed, removable', async () => {
+  const key = Buffer.alloc(32, 9).toString('base64');
+  const file = path.join(dir, 'accounting.json');
+  fs.writeFileSync(file, JSON.stringify({ webhook_secret: 'whsec_do_not_print' }));
+  const env = { ARREARS_SECRET_KEY: key };
+  const run = (...args: string[]) => {
+    const result = spawnSync(process.execPath, [main, ...args], {
+      env: {
+        ...process.env,
+        ...env,
+        DATABASE_URL: TEST_DATABASE_URL,
+        ARREARS_DB_SCHEMA: db.schema,
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+    });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  const stored = run('provider', 'set', 'accounting', file, '--org', 'acme');
+  expect(stored).toMatchObject({ code: 0, out: 'Stored accounting credentials for acme (webhook_secret)\n' });
+  const listed = run('provider', 'list', '--org', 'acme');
+  expect(listed.out).toMatch(/^accounting\tupdated /);
+  expect(`${stored.out}${stored.err}${listed.out}${listed.err}`).not.toContain('whsec_do_not_print');
+  const row = await db.knex('provider_credentials').where({ org_id: 'acme', provider: 'accounting' }).first();
+  expect(row.ciphertext).not.toContain('whsec_do_not_print');
+  expect(arrears('provider', 'set', 'accounting', file, '--org', 'acme')).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('ARREARS_SECRET_KEY'),
+  });
+  expect(run('provider', 'remove', 'accounting', '--org', 'acme').code).toBe(0);
+  expect(run('provider', 'remove', 'accounting', '--org', 'acme')).toMatchObject({ code: 1 });
 });

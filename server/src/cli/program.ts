@@ -4,6 +4,7 @@ import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerOrg } from './commands/org.ts';
 import { registerPolicy } from './commands/policy.ts';
+import { registerProvider } from './commands/provider.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerAudit(program);
   registerOrg(program);
+  registerProvider(program);
   program.addHelpText(
     'after',
     '\nEnvironment: DATABASE_URL (PostgreSQL; unset = embedded PGlite), ARREARS_DATA_DIR, PORT, HOST, LOG_LEVEL.\nSee the README.',
