@@ -8,26 +8,32 @@ export interface LeaseContext {
   known: KnownEffect[];
   /** The lease's case track row, when it has one. */
   track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
+  /** `orgs.settings` as stored, read in the same snapshot (the runner's knobs live there). */
+  orgSettings: Record<string, unknown>;
 }
 
 /**
  * Everything the engine may use about one lease at `now`, read in ONE statement (one snapshot,
  * one round trip: on embedded PGlite each round trip costs a millisecond or more, and the
  * evaluation path runs this for every lease every day). The local day is the property's.
+ * Every subquery names the lease by its parameter, never through a join to the `l` CTE: the
+ * CTE is materialised, and with stale planner statistics (a ledger that just grew) a join
+ * condition on it was not used as an index condition, so each evaluation read the org's whole
+ * ledger — linear in the portfolio, per lease.
  */
 const CONTEXT_SQL = `
 with l as (
   select l.*, p.jurisdiction, p.timezone, p.units, p.cares_covered, p.late_fee as property_late_fee,
-         o.settings as org_settings, (?::timestamptz at time zone p.timezone)::date as today
+         o.settings as org_settings, (cast(:now as timestamptz) at time zone p.timezone)::date as today
   from leases l
   join properties p on p.org_id = l.org_id and p.id = l.property_id
   join orgs o on o.org_id = l.org_id
-  where l.org_id = ? and l.id = ?
+  where l.org_id = :org and l.id = :lease
 ),
 contact as (
-  select t.id, t.phone_timezone from l
-  join lease_tenants lt on lt.org_id = l.org_id and lt.lease_id = l.id
+  select t.id, t.phone_timezone from lease_tenants lt
   join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
+  where lt.org_id = :org and lt.lease_id = :lease
   order by case lt.role when 'billing_contact' then 0 when 'primary' then 1 else 2 end, t.id
   limit 1
 )
@@ -40,39 +46,42 @@ select
      left join lateral (
        select sum(a.amount_cents) as paid from allocations a where a.charge_id = e.id and a.applied_on <= l.today
      ) p on true
-     where e.org_id = l.org_id and e.lease_id = l.id and e.kind = 'charge' and e.effective_on <= l.today
+     where e.org_id = :org and e.lease_id = :lease and e.kind = 'charge' and e.effective_on <= l.today
        and e.amount_cents - coalesce(p.paid, 0) > 0) c) as open_charges,
   (select coalesce(sum(case e.kind when 'charge' then e.amount_cents when 'reversal' then e.amount_cents
                                    else -e.amount_cents end), 0)::int8
-     from l join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id and e.effective_on <= l.today) as balance,
+     from l join ledger_entries e on e.effective_on <= l.today
+     where e.org_id = :org and e.lease_id = :lease) as balance,
   (select coalesce(jsonb_agg(c order by c.effective_on, c.id), '[]') from (
      select e.id, e.external_id, e.kind, e.amount_cents, to_char(e.effective_on, 'YYYY-MM-DD') as effective_on,
             r.external_id as reverses, e.memo as reason
-     from l join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id
+     from l join ledger_entries e on e.effective_on <= l.today
      left join ledger_entries r on r.id = e.reverses_id
-     where e.kind <> 'charge' and e.effective_on <= l.today) c) as credits,
+     where e.org_id = :org and e.lease_id = :lease and e.kind <> 'charge') c) as credits,
   (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.kind, 'role', lt.role) order by lt.tenant_id), '[]')
-     from l join lease_tenants lt on lt.org_id = l.org_id and lt.lease_id = l.id
-     join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id) as tenants,
-  (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from l
-     join holds h on h.org_id = l.org_id and h.lease_id = l.id) as holds,
+     from lease_tenants lt
+     join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
+     where lt.org_id = :org and lt.lease_id = :lease) as tenants,
+  (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from holds h
+     where h.org_id = :org and h.lease_id = :lease) as holds,
   (select to_jsonb(contact) || jsonb_build_object(
-     'email', exists(select 1 from contact_points cp where cp.org_id = ? and cp.tenant_id = contact.id and cp.channel = 'email'),
-     'phone', exists(select 1 from contact_points cp where cp.org_id = ? and cp.tenant_id = contact.id and cp.channel = 'phone'))
+     'email', exists(select 1 from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id and cp.channel = 'email'),
+     'phone', exists(select 1 from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id and cp.channel = 'phone'))
    from contact) as contact,
   (select coalesce(jsonb_agg(jsonb_build_object('channel', c.channel, 'granted', c.granted, 'source', c.source,
                                                 'changed_at', c.changed_at)), '[]')
-     from contact join tenant_consents c on c.org_id = ? and c.tenant_id = contact.id) as consents,
-  (select coalesce(jsonb_agg(e order by e.seq), '[]') from l
-     join effects e on e.org_id = l.org_id and e.lease_id = l.id) as effects,
-  (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from l
-     join case_events ce on ce.org_id = l.org_id and ce.case_id = l.id and ce.type = 'conversation') as conversations,
-  (select to_jsonb(c) from l join cases c on c.org_id = l.org_id and c.id = l.id) as track,
+     from contact join tenant_consents c on c.org_id = :org and c.tenant_id = contact.id) as consents,
+  (select coalesce(jsonb_agg(e order by e.seq), '[]') from effects e
+     where e.org_id = :org and e.lease_id = :lease) as effects,
+  (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from case_events ce
+     where ce.org_id = :org and ce.case_id = :lease and ce.type = 'conversation') as conversations,
+  (select to_jsonb(c) from cases c where c.org_id = :org and c.id = :lease) as track,
   (select to_char(min(e.effective_on), 'YYYY-MM-DD') from l
-     join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id where e.effective_on > l.today) as next_entry_on,
+     join ledger_entries e on e.effective_on > l.today
+     where e.org_id = :org and e.lease_id = :lease) as next_entry_on,
   (select coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD')), '[]') from l
-     join ledger_entries e on e.org_id = l.org_id and e.lease_id = l.id
-     where e.kind = 'charge' and e.charge_type = 'rent' and e.due_on >= l.today) as posted_rent_due
+     join ledger_entries e on e.due_on >= l.today
+     where e.org_id = :org and e.lease_id = :lease and e.kind = 'charge' and e.charge_type = 'rent') as posted_rent_due
 `;
 
 interface ContextRow {
@@ -92,14 +101,11 @@ interface ContextRow {
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
-  const result = await trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, [
-    now.toISOString(),
-    orgId,
-    leaseId,
-    orgId,
-    orgId,
-    orgId,
-  ]);
+  const result = await trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, {
+    now: now.toISOString(),
+    org: orgId,
+    lease: leaseId,
+  });
   const row = result.rows[0]!;
   const l = row.lease;
   if (!l) throw new Error(`lease ${leaseId} not found`);
@@ -185,7 +191,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       ).length,
     },
   };
-  return { facts, known, track: row.track };
+  return { facts, known, track: row.track, orgSettings: settings };
 }
 
 /** The facts alone (dispatch, reports). */
