@@ -14,11 +14,13 @@ export interface AuditEntry {
 
 /**
  * Appends to the org's hash chain inside the caller's transaction, so the record exists if
- * and only if the change it describes commits. Sequence and hashes are assigned by the
- * database trigger (migrations), which serialises appends per org on the chain head row.
+ * and only if the change it describes commits. The row is staged in `audit_pending`; at COMMIT
+ * a deferred trigger moves it into `audit_log`, where the chain trigger assigns its sequence
+ * number and hash under the org's chain-head lock (migrations 001 and 004). Holding that lock
+ * only during COMMIT lets the org's writers run side by side; rows chain in call order.
  */
 export async function appendAudit(trx: Trx, entry: AuditEntry): Promise<void> {
-  await trx('audit_log').insert({
+  await trx('audit_pending').insert({
     org_id: entry.orgId,
     at: entry.at,
     actor: entry.actor,
@@ -26,9 +28,5 @@ export async function appendAudit(trx: Trx, entry: AuditEntry): Promise<void> {
     subject_type: entry.subjectType,
     subject_id: entry.subjectId,
     data: JSON.stringify(entry.data ?? {}),
-    // Filled by the trigger; present here only because the columns are not null.
-    seq: 0,
-    prev_hash: '',
-    hash: '',
   });
 }

@@ -104,3 +104,38 @@ test('an audit row written in a transaction that rolls back does not exist', asy
   ).rejects.toThrow('change failed');
   expect(await verifyAuditChain(db, 'org-a')).toMatchObject({ ok: true, entries: 5 });
 });
+
+test('writers of one org do not wait for each other: the chain is extended at COMMIT, in call order', async () => {
+  await seedOrg(db, 'org-d');
+  const entry = (action: string) => ({
+    orgId: 'org-d',
+    at,
+    actor: 'system',
+    action,
+    subjectType: 'lease',
+    subjectId: 'L1',
+  });
+  let releaseSlow!: () => void;
+  const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
+  let slowAppended!: () => void;
+  const slowHasAppended = new Promise<void>((resolve) => (slowAppended = resolve));
+  // An open transaction that has appended (before 004 it held the org's chain head from here on)…
+  const slow = db.withOrg('org-d', async (trx) => {
+    await appendAudit(trx, entry('slow.1'));
+    await appendAudit(trx, entry('slow.2'));
+    slowAppended();
+    await slowMayCommit;
+  });
+  await slowHasAppended;
+  // …does not block a second writer of the same org, which commits first and chains first.
+  await db.withOrg('org-d', async (trx) => {
+    await appendAudit(trx, entry('fast.1'));
+    await appendAudit(trx, entry('fast.2'));
+  });
+  releaseSlow();
+  await slow;
+  const rows = await db.knex('audit_log').where({ org_id: 'org-d' }).orderBy('seq').pluck('action');
+  expect(rows).toEqual(['fast.1', 'fast.2', 'slow.1', 'slow.2']);
+  expect(Number((await db.knex('audit_pending').count({ n: '*' }))[0]!.n)).toBe(0);
+  expect(await verifyAuditChain(db, 'org-d')).toMatchObject({ ok: true, entries: 4 });
+});
