@@ -36,6 +36,7 @@ export const EnvSchema = z.object({
   ARREARS_PUBLIC_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   ARREARS_SCAN_CRON: z.string().min(9, 'expected a 5-field cron expression').default('5 * * * *'),
   ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  ARREARS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).optional(),
   ARREARS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(3).max(86_400).default(300),
   ARREARS_SECRET_KEY: z
     .string()
@@ -53,7 +54,7 @@ export interface Config {
   /** Base64 AES-256 key for secrets at rest; embedded mode generates one beside the data. */
   secretKey?: string;
   http: { host: string; port: number; publicUrl?: string };
-  jobs: { schema: string; scanCron: string; batchSize: number; expireInSeconds: number };
+  jobs: { schema: string; scanCron: string; batchSize: number; concurrency: number; expireInSeconds: number };
   logLevel: z.infer<typeof LogLevel>;
   demo: { enabled: boolean; seed: number };
 }
@@ -105,6 +106,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       schema: e.ARREARS_JOBS_SCHEMA,
       scanCron: e.ARREARS_SCAN_CRON,
       batchSize: e.ARREARS_WORKER_BATCH,
+      // Embedded PGlite has one connection: jobs take turns there whatever the setting.
+      concurrency: e.DATABASE_URL ? Math.min(e.ARREARS_WORKER_CONCURRENCY ?? 4, e.ARREARS_DB_POOL_MAX) : 1,
       expireInSeconds: e.ARREARS_JOB_EXPIRE_SECONDS,
     },
     logLevel: e.LOG_LEVEL,

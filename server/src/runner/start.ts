@@ -51,6 +51,7 @@ export async function startRunner(
     portsFor: async () => sandboxPorts(),
     paymentLinkBase: `${publicUrl}/pay`,
     batchSize: config.jobs.batchSize,
+    concurrency: config.jobs.concurrency,
     scanCron: config.jobs.scanCron,
     // Embedded PGlite has no LISTEN/NOTIFY across connections: poll a little faster.
     pollingIntervalSeconds: db.kind === 'embedded' ? 0.5 : 1,

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import { dispatchEffect } from '../escalation/dispatch.ts';
 import { evaluateLease } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
-import { policyFor, runnerSettings } from '../orgs/settings.ts';
+import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
 import { processInboundEvent } from '../webhooks/process.ts';
 import { bossRelay } from './relay.ts';
@@ -24,6 +24,11 @@ export interface WorkerDeps {
   /** Jobs fetched per poll; embedded mode has one connection, so it works one at a time anyway. */
   batchSize?: number;
   pollingIntervalSeconds?: number;
+  /**
+   * Jobs of one fetched batch run at once, each in its own transaction; bounded by the
+   * database pool (embedded PGlite has one connection, so 1 there).
+   */
+  concurrency?: number;
   /** How often the portfolio scan runs (cron, UTC). */
   scanCron?: string;
 }
@@ -48,11 +53,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     burstWhenBatchFull: true,
     perJobResults: true as const,
   };
+  const concurrency = Math.max(1, deps.concurrency ?? 1);
 
   const evaluate = async (orgId: string, leaseId: string, cause: string) => {
-    const settings = await db.withOrg(orgId, (trx) => runnerSettings(trx, orgId));
     await evaluateLease(
-      { db, orgId, policyFor: policyFor(settings) },
+      { db, orgId, policyFor: orgPolicyFor },
       leaseId,
       { type: 'evaluate', cause },
       clock.now(),
@@ -94,25 +99,31 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     workers.push([
       queue,
       await boss.work(queue, options, async (jobs: Job<unknown>[]): Promise<JobResult[]> => {
-        const results: JobResult[] = [];
-        for (const job of jobs) {
+        const runOne = async (job: Job<unknown>): Promise<JobResult> => {
           const parsed = payload.safeParse(job.data);
           if (!parsed.success) {
             // Retrying cannot fix a payload this code cannot read: straight to the dead letters.
             logger.error({ queue, job: job.id, issues: parsed.error.issues }, 'malformed job payload');
-            results.push({ id: job.id, status: 'deadletter', output: { error: 'malformed payload' } });
-            continue;
+            return { id: job.id, status: 'deadletter', output: { error: 'malformed payload' } };
           }
           try {
             logger.debug({ queue, job: job.id, data: parsed.data }, 'job started');
             const output = await handler(parsed.data);
             logger.debug({ queue, job: job.id }, 'job done');
-            results.push({ id: job.id, status: 'completed', output: output ?? null });
+            return { id: job.id, status: 'completed', output: output ?? null };
           } catch (error) {
             logger.warn({ queue, job: job.id, err: error }, 'job failed; pg-boss retries it with backoff');
-            results.push({ id: job.id, status: 'failed', output: { error: (error as Error).message } });
+            return { id: job.id, status: 'failed', output: { error: (error as Error).message } };
           }
-        }
+        };
+        // Jobs of a batch touch different leases or effects (each locks its own row), so they
+        // run side by side; a round trip waiting on the database no longer idles the worker.
+        const results: JobResult[] = new Array(jobs.length);
+        let next = 0;
+        const lane = async () => {
+          for (let i = next++; i < jobs.length; i = next++) results[i] = await runOne(jobs[i]!);
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
         return results;
       }),
     ]);
