@@ -6,9 +6,9 @@ import { recipientsFor } from '../engine/recipients.ts';
 import type { KnownEffect } from '../engine/facts.ts';
 import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
-import { loadFacts, toKnownEffect } from './facts.ts';
+import { loadLeaseContext, toKnownEffect } from './facts.ts';
 import { loadPolicy } from './policies.ts';
-import { policyFor, runnerSettings } from '../orgs/settings.ts';
+import { orgPolicyFor } from '../orgs/settings.ts';
 import { renderContact } from './render.ts';
 import { contactCards, outboundFor, type Outbound } from './delivery.ts';
 import { completeSend } from './send.ts';
@@ -71,13 +71,12 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       return { done: { key, lease_id: row.lease_id, type: row.type, status: 'not_due' } };
     }
     const effect: KnownEffect = toKnownEffect(row);
-    const facts = await loadFacts(trx, orgId, row.lease_id, now);
-    const track = await trx('cases').where({ org_id: orgId, id: row.lease_id }).first('policy_id', 'policy_version');
+    const { facts, track, orgSettings } = await loadLeaseContext(trx, orgId, row.lease_id, now);
     // A lease that never had a case (a flag, a status change) dispatches under the policy its
     // first case would pin.
     const pin = track?.policy_id
       ? { id: track.policy_id, version: track.policy_version ?? undefined }
-      : policyFor(await runnerSettings(trx, orgId))(facts.lease.kind);
+      : orgPolicyFor(facts.lease.kind, orgSettings);
     const policy = await loadPolicy(trx, orgId, pin.id, pin.version);
     const outcome = dispatchDecision(policy.document, effect, facts, now, scope.guard);
     const audit = (action: string, data: Record<string, unknown>) =>

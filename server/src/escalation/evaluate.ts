@@ -16,8 +16,11 @@ export type EvaluationInput =
 export interface EscalationScope {
   db: Database;
   orgId: string;
-  /** The policy a lease's first case pins: by lease kind unless the org chose otherwise. */
-  policyFor(kind: 'residential' | 'commercial'): { id: string; version?: number };
+  /**
+   * The policy a lease's first case pins: by lease kind unless the org chose otherwise
+   * (`orgSettings` is `orgs.settings`, read with the lease's facts).
+   */
+  policyFor(kind: 'residential' | 'commercial', orgSettings: Record<string, unknown>): { id: string; version?: number };
 }
 
 export interface Evaluation extends Decision {
@@ -44,7 +47,7 @@ export async function evaluateLease(
     const track = context.track ?? undefined;
     const pin = track?.policy_id
       ? { id: track.policy_id, version: track.policy_version ?? undefined }
-      : scope.policyFor(lease.kind);
+      : scope.policyFor(lease.kind, context.orgSettings);
     const policy = await loadPolicy(trx, scope.orgId, pin.id, pin.version);
     const state: CaseState = (track?.state as CaseState | null) ?? INITIAL_STATE;
     const { facts, known } = context;

@@ -9,15 +9,40 @@ export interface PinnedPolicy {
   document: PolicyDocument;
 }
 
+/**
+ * Published versions already read, by org, id and version. A published version never changes
+ * (the table refuses UPDATE and DELETE), so every evaluation of a pinned case need not read and
+ * parse it again; the key carries the org, and the row was read under that org's RLS scope.
+ */
+const publishedByDatabase = new WeakMap<object, Map<string, PinnedPolicy>>();
+const PUBLISHED_CACHE_SIZE = 512;
+
+/** One cache per database handle (a test's or a bench's schema is a database of its own). */
+function publishedCache(trx: Trx): Map<string, PinnedPolicy> {
+  // A transaction gets its own client object; the config it was built from is the handle's.
+  const client = trx.client.config as object;
+  let cache = publishedByDatabase.get(client);
+  if (!cache) publishedByDatabase.set(client, (cache = new Map()));
+  return cache;
+}
+
 /** A published version, from the built-ins or the org's own immutable `policies` rows. */
 export async function loadPolicy(trx: Trx, orgId: string, id: string, version?: number): Promise<PinnedPolicy> {
   const builtin = BUILTIN_POLICIES.get(id);
   if (builtin && (version === undefined || version === builtin.version))
     return { id, version: builtin.version ?? 1, document: builtin };
+  const cacheKey = version === undefined ? undefined : `${orgId}\0${id}\0${version}`;
+  const published = publishedCache(trx);
+  const cached = cacheKey === undefined ? undefined : published.get(cacheKey);
+  if (cached) return cached;
   const query = trx('policies').where({ org_id: orgId, id });
   const row = await (version === undefined ? query.orderBy('version', 'desc') : query.andWhere({ version })).first();
   if (!row) throw new Error(`policy ${id}${version === undefined ? '' : `@${version}`} is not published`);
-  return { id, version: row.version, document: PolicyDocument.parse(row.document) };
+  const pinned = { id, version: row.version as number, document: PolicyDocument.parse(row.document) };
+  // Oldest entry out first: a bound, not an LRU; misses only cost the read they always did.
+  if (published.size >= PUBLISHED_CACHE_SIZE) published.delete(published.keys().next().value!);
+  published.set(`${orgId}\0${id}\0${pinned.version}`, pinned);
+  return pinned;
 }
 
 /** Publishes a new immutable version; the same document twice is a no-op returning the existing version. */

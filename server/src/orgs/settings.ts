@@ -17,14 +17,22 @@ export type RunnerSettings = z.infer<typeof RunnerSettings>;
 
 export async function runnerSettings(trx: Trx, orgId: string): Promise<RunnerSettings> {
   const row = await trx('orgs').where({ org_id: orgId }).first('settings');
-  const parsed = RunnerSettings.safeParse(row?.settings ?? {});
+  return parseRunnerSettings(row?.settings);
+}
+
+/** `orgs.settings` as stored → the runner's knobs. */
+export function parseRunnerSettings(stored: unknown): RunnerSettings {
+  const parsed = RunnerSettings.safeParse(stored ?? {});
   // A malformed setting falls back to the defaults rather than stopping every job of the org;
   // `arrears org` validates settings when they are written.
   return parsed.success ? parsed.data : RunnerSettings.parse({});
 }
 
-export function policyFor(settings: RunnerSettings) {
-  return (kind: 'residential' | 'commercial'): { id: string; version?: number } => ({
-    id: settings.policies[kind] ?? (kind === 'commercial' ? 'default-commercial' : 'default-residential'),
-  });
+/** The policy a lease's first case pins, by lease kind, from the org's stored settings. */
+export function orgPolicyFor(
+  kind: 'residential' | 'commercial',
+  storedSettings: Record<string, unknown>,
+): { id: string; version?: number } {
+  const settings = parseRunnerSettings(storedSettings);
+  return { id: settings.policies[kind] ?? (kind === 'commercial' ? 'default-commercial' : 'default-residential') };
 }
