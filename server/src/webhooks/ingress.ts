@@ -75,7 +75,9 @@ export function webhookIngress(deps: IngressDeps): Router {
           }
           return fresh;
         });
-        res.status(200).json({ received: events.length, new: created, duplicates: events.length - created });
+        const ack = entry.scheme.acknowledgement;
+        if (ack) res.status(200).type(ack.contentType).send(ack.body);
+        else res.status(200).json({ received: events.length, new: created, duplicates: events.length - created });
       } catch (error) {
         if (!(error instanceof WebhookRejected)) throw error;
         deps.logger.warn({ scheme: entry.scheme.id, org: orgId, reason: error.reason }, 'webhook rejected');

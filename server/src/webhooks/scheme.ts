@@ -85,6 +85,11 @@ export type InboundEvent = DeliveryStatusEvent | InboundMessageEvent | LedgerEve
  */
 export interface WebhookScheme {
   id: string;
+  /**
+   * The 200 body for a verified delivery, when the sender reads it (Twilio parses the answer to
+   * an inbound SMS as TwiML). Without it the ingress answers JSON counts.
+   */
+  acknowledgement?: { contentType: string; body: string };
   verify(request: SignedRequest, secret: string | undefined, now: Date): void;
   parse(request: SignedRequest): InboundEvent[];
 }
