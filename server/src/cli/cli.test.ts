@@ -143,6 +143,18 @@ test('provider credentials: stored sealed, listed by name, never printed, remova
     code: 2,
     err: expect.stringContaining('ARREARS_SECRET_KEY'),
   });
+  // Validated when typed: every problem by field, the secret never echoed, nothing stored.
+  const twilioFile = path.join(dir, 'twilio.json');
+  fs.writeFileSync(twilioFile, JSON.stringify({ account_sid: 'nope', auth_token: 'tok_do_not_print_123456' }));
+  const refused = run('provider', 'set', 'twilio', twilioFile, '--org', 'acme');
+  expect(refused.code).toBe(2);
+  expect(refused.err).toContain('account_sid');
+  expect(`${refused.out}${refused.err}`).not.toContain('tok_do_not_print');
+  expect(await db.knex('provider_credentials').where({ org_id: 'acme', provider: 'twilio' })).toHaveLength(0);
+  expect(run('provider', 'set', 'twillio', twilioFile, '--org', 'acme')).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('expected one of twilio, sendgrid, accounting'),
+  });
   expect(run('provider', 'remove', 'accounting', '--org', 'acme').code).toBe(0);
   expect(run('provider', 'remove', 'accounting', '--org', 'acme')).toMatchObject({ code: 1 });
 });

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
-import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
+import { providerPorts } from '../providers/registry.ts';
+import { cipherFor } from '../secrets/cipher.ts';
 import { startBoss } from './boss.ts';
 import { bossRelay } from './relay.ts';
 import { startWorker } from './worker.ts';
@@ -46,9 +47,9 @@ export async function startRunner(
     boss,
     clock,
     logger,
-    // Provider credentials per org arrive with the providers; until an org stores some, its
-    // ports are the sandbox, which contacts nobody and records everything.
-    portsFor: async () => sandboxPorts(),
+    // Each org's stored providers (Twilio, SendGrid); the sandbox for every channel without
+    // credentials, which contacts nobody and records everything.
+    portsFor: providerPorts({ db, cipher: cipherFor(config), publicUrl }),
     paymentLinkBase: `${publicUrl}/pay`,
     batchSize: config.jobs.batchSize,
     concurrency: config.jobs.concurrency,

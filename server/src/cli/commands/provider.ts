@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { appendAudit } from '../../audit/append.ts';
 import { systemClock } from '../../clock.ts';
 import { loadConfig } from '../../config/config.ts';
+import { isProviderName, PROVIDERS, type ProviderName } from '../../providers/registry.ts';
 import { cipherFor } from '../../secrets/cipher.ts';
 import { storeCredentials } from '../../secrets/credentials.ts';
 import { resolveOrg, UsageError, withDatabase } from '../context.ts';
 
 /** Names credentials may be stored under: one per provider (and the accounting webhook). */
-const Provider = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'expected a provider name like twilio or accounting');
+const Provider = z.string().refine(isProviderName, `expected one of ${Object.keys(PROVIDERS).join(', ')}`);
 
 function readJson(file: string): Record<string, unknown> {
   let text: string;
@@ -37,13 +38,24 @@ export function registerProvider(program: Command): void {
   provider
     .command('set')
     .description('Store (or replace) credentials from a JSON file ("-" reads stdin), e.g. {"webhook_secret": "…"}.')
-    .argument('<name>', 'provider name: accounting, twilio, sendgrid, …')
+    .argument(
+      '<name>',
+      `provider: ${Object.entries(PROVIDERS)
+        .map(([n, p]) => `${n} (${p.ports})`)
+        .join(', ')}`,
+    )
     .argument('<file>', 'JSON file with the credential fields, or - for stdin')
     .option('--org <id>', 'the org (default: the only org)')
     .action(async (name: string, file: string, flags: { org?: string }) => {
       const parsed = Provider.safeParse(name);
       if (!parsed.success) throw new UsageError(`provider: ${parsed.error.issues[0]!.message}`);
       const value = readJson(file);
+      try {
+        // Refused now, with every problem by field name, rather than at the first send.
+        PROVIDERS[name as ProviderName].parse(value);
+      } catch (error) {
+        throw new UsageError(`${name} credentials: ${(error as Error).message}`);
+      }
       const cipher = cipherFor(loadConfig());
       if (!cipher)
         throw new UsageError('Set ARREARS_SECRET_KEY (32 random bytes, base64) to store credentials on PostgreSQL.');
