@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
+import { throwawayDataDir } from '../simulate/seed.ts';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,9 +30,13 @@ export async function openTestDatabase(label = 'test'): Promise<TestDatabase> {
   });
 }
 
-/** A fresh embedded (PGlite) database in a temporary directory. */
+/**
+ * A fresh embedded (PGlite) database in a temporary directory: a copy of the migrated template
+ * `arrears simulate` builds once per schema version (initdb and migrations on PGlite take
+ * seconds; the copy about one), so embedded tests do not each pay for initdb.
+ */
 export async function openEmbeddedTestDatabase(): Promise<Database & { dataDir: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-test-'));
+  const dataDir = await throwawayDataDir();
   const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dataDir }));
   const close = db.close;
   return Object.assign(db, {
