@@ -4,6 +4,7 @@ import { startEmbeddedPostgres } from './embedded.ts';
 import { createKnex } from './knex.ts';
 import { migrateToLatest } from './migrate.ts';
 import { takeWork, type OutboxRelay } from './outbox.ts';
+import { allowPreparedStatements } from './prepared.ts';
 
 export type Trx = Knex.Transaction;
 
@@ -75,6 +76,7 @@ export function createDatabase(
         // Both settings are transaction-local: they vanish at commit or rollback, so a pooled
         // connection never carries one org's scope into the next caller's work.
         await trx.raw(`select set_config('app.org_id', ?, true), set_config('role', ?, true)`, [orgId, appRole]);
+        if (kind === 'postgres') allowPreparedStatements(trx);
         const result = await fn(trx);
         const work = takeWork(trx);
         if (work.length > 0 && db.relay) await db.relay(trx, work);

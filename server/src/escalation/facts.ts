@@ -1,5 +1,6 @@
 import type { LateFeeTerms } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
 
 export interface LeaseContext {
@@ -101,11 +102,11 @@ interface ContextRow {
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
-  const result = await trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, {
-    now: now.toISOString(),
-    org: orgId,
-    lease: leaseId,
-  });
+  const result = await prepared(
+    trx,
+    'arrears_lease_context_v1',
+    trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, lease: leaseId }),
+  );
   const row = result.rows[0]!;
   const l = row.lease;
   if (!l) throw new Error(`lease ${leaseId} not found`);
