@@ -44,6 +44,34 @@ export interface Delivery {
   status: 'accepted' | 'delivered';
 }
 
+/** What became of a message, in one vocabulary for every provider (webhooks and read-backs). */
+export type DeliveryStatus =
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'opened'
+  | 'clicked'
+  | 'answered'
+  | 'voicemail'
+  | 'no_answer'
+  | 'busy'
+  | 'undelivered'
+  | 'failed'
+  | 'bounced'
+  | 'dropped'
+  | 'spam_report'
+  | 'unsubscribed';
+
+/**
+ * What the provider itself says now about a message it accepted, read back from its API, in
+ * the delivery reports' vocabulary so it replaces a report's own status.
+ */
+export interface FetchedStatus {
+  status: DeliveryStatus;
+  /** The provider's error code or reason text, when it failed. */
+  reason?: string;
+}
+
 export interface OutboundPort<M extends OutboundBase> {
   readonly channel: Channel;
   /** `sandbox`, `twilio`, `sendgrid`, … as shown in the outbox and the audit trail. */
@@ -52,4 +80,11 @@ export interface OutboundPort<M extends OutboundBase> {
   readonly inTransaction: boolean;
   /** Throws ProviderError (ports/errors.ts) on failure; never retries on its own. */
   send(message: M, context: SendContext): Promise<Delivery>;
+  /**
+   * Optional: re-fetches the delivery status of a message this provider accepted, by its
+   * `provider_message_id`. Ports that have it make delivery reports a hint: the worker acts on
+   * what the provider answers, not on the webhook body (webhooks/process.ts). Throws
+   * ProviderError; a retryable kind (ports/errors.ts) means "ask again later".
+   */
+  fetchStatus?(providerMessageId: string, context: { now: Date }): Promise<FetchedStatus>;
 }

@@ -65,6 +65,8 @@ test('credentials that no longer parse fail every send as auth (dead letters), n
   expect(failure).toBeInstanceOf(ProviderError);
   expect(failure).toMatchObject({ kind: 'auth' });
   expect((failure as Error).message).toContain('arrears provider set twilio');
+  // Reading a status back fails the same way, so a delivery report falls back to its payload.
+  await expect(ports.sms.fetchStatus!('SM0', { now })).rejects.toMatchObject({ kind: 'auth' });
 });
 
 test('ports are reused for the TTL, then credentials are read again', async () => {

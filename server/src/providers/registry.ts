@@ -100,18 +100,21 @@ function misconfigured<M extends OutboundBase>(
   provider: ProviderName,
   channel: 'sms' | 'voice' | 'email',
 ): OutboundPort<M> {
+  const invalid = () =>
+    Promise.reject(
+      new ProviderError(
+        provider,
+        'auth',
+        `stored ${provider} credentials are invalid; run \`arrears provider set ${provider} FILE\` again`,
+      ),
+    );
   return {
     channel,
     provider,
     inTransaction: false,
-    send() {
-      return Promise.reject(
-        new ProviderError(
-          provider,
-          'auth',
-          `stored ${provider} credentials are invalid; run \`arrears provider set ${provider} FILE\` again`,
-        ),
-      );
-    },
+    send: invalid,
+    // Twilio's reports are re-fetched (webhooks/process.ts): with unreadable credentials the
+    // fetch fails as `auth`, so the verified report is used and the outcome says why.
+    ...(provider === 'twilio' ? { fetchStatus: invalid } : {}),
   };
 }

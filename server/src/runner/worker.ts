@@ -80,7 +80,12 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         data.key,
         clock.now(),
       ),
-    webhook: (data) => processInboundEvent(db, data.org_id, data.source, data.event_id, clock.now()),
+    // A delivery report is re-fetched through the org's ports before it is acted on (a retryable
+    // fetch failure fails the job, so pg-boss retries it with backoff).
+    webhook: (data) =>
+      processInboundEvent(db, data.org_id, data.source, data.event_id, clock.now(), {
+        ports: () => deps.portsFor(data.org_id),
+      }),
     scan: async (data) => {
       const orgs: string[] = data.org_id
         ? [data.org_id]

@@ -1,8 +1,11 @@
+import { appendAudit } from '../audit/append.ts';
 import { classifyInbound } from '../compliance/guards/inbound-keywords.ts';
 import type { Database, Trx } from '../db/database.ts';
 import { noteWork } from '../db/outbox.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestChunk, recordRejections } from '../ledger/ingest.ts';
+import { isRetryable, ProviderError, type OutboundBase, type OutboundPort, type Ports } from '../ports/index.ts';
+import type { FetchedStatus } from '../ports/port.ts';
 import type { DeliveryStatusEvent, InboundMessageEvent, LedgerEventsEvent } from './scheme.ts';
 
 /** Reports that mean the message did not reach the tenant: the next channel takes over. */
@@ -19,9 +22,32 @@ const RANK: Record<string, number> = {
 };
 const rank = (status: string | null) => (status === null ? -1 : FAILED.has(status) ? 10 : (RANK[status] ?? 5));
 
+export interface ProcessOptions {
+  /**
+   * The org's ports (providers/registry.ts), asked for only when the event is a delivery
+   * report: a port with `fetchStatus` re-fetches the message, and its answer replaces the
+   * report's status. Without it (tests, tools) reports are taken as they are.
+   */
+  ports?: () => Promise<Ports>;
+}
+
+/** Where the status a delivery report is acted on came from. */
+type Truth =
+  /** Read back from the provider's API. */
+  | ({ source: 'fetched'; provider: string } & FetchedStatus)
+  /** The provider could have been asked and was not answered usefully: the verified report stands. */
+  | { source: 'payload'; why: string };
+
 /**
  * Acts on one stored, verified webhook event, once: the row's `processed_at` is set in the same
  * transaction as everything the event causes, so a retried job finds it done.
+ *
+ * The payload is a hint: for a delivery report whose provider can be asked (a port with
+ * `fetchStatus`), the message's status is re-fetched first, outside any transaction (no network
+ * call holds a transaction or a row lock open), and acted on instead of the report's. A fetch
+ * that may succeed later (rate limited, provider down) throws, so the job is retried with
+ * backoff and the event stays unprocessed; one that cannot (bad credentials, unknown message)
+ * falls back to the verified report, and the outcome and the audit trail say so and why.
  */
 export async function processInboundEvent(
   db: Database,
@@ -29,7 +55,9 @@ export async function processInboundEvent(
   source: string,
   eventId: string,
   now: Date,
+  options: ProcessOptions = {},
 ): Promise<string> {
+  const truth = options.ports ? await refetch(db, orgId, source, eventId, now, options.ports) : undefined;
   return db.withOrg(orgId, async (trx) => {
     const row = await trx('inbound_events')
       .where({ org_id: orgId, source, event_id: eventId })
@@ -42,12 +70,73 @@ export async function processInboundEvent(
         ? await inboundMessage(trx, orgId, row.payload as InboundMessageEvent, now)
         : row.kind === 'ledger_events'
           ? await ledgerEvents(trx, db, orgId, row.payload as LedgerEventsEvent, now)
-          : await deliveryStatus(trx, orgId, row.payload as DeliveryStatusEvent, now);
+          : await deliveryStatus(trx, orgId, `${source}:${eventId}`, row.payload as DeliveryStatusEvent, now, truth);
     await trx('inbound_events')
       .where({ org_id: orgId, source, event_id: eventId })
       .update({ processed_at: now, outcome });
     return outcome;
   });
+}
+
+const effectOf = (trx: Trx, orgId: string, event: DeliveryStatusEvent) => {
+  const query = trx('effects').where({ org_id: orgId });
+  return event.effect_key
+    ? query.andWhere({ key: event.effect_key })
+    : query.andWhere({ provider: event.provider, provider_message_id: event.provider_message_id });
+};
+
+/** The port an effect of this type was sent through (escalation/delivery.ts). */
+function portOf(ports: Ports, effectType: string): OutboundPort<OutboundBase> | undefined {
+  const port =
+    effectType === 'email'
+      ? ports.email
+      : effectType === 'sms'
+        ? ports.sms
+        : effectType === 'call'
+          ? ports.voice
+          : ['letter', 'certified_letter', 'notice', 'receipt'].includes(effectType)
+            ? ports.letter
+            : undefined;
+  return port as OutboundPort<OutboundBase> | undefined;
+}
+
+/**
+ * Asks the provider what became of the reported message, when it can be asked: the org's port
+ * for the effect's channel is the provider that sent it and has `fetchStatus` (Twilio's SMS and
+ * voice ports do). SendGrid's email port has none on purpose: it offers no cheap read-back (its
+ * Email Activity API is a paid add-on), so its signed event webhook is taken as it is; the
+ * sandbox has nothing to ask. Reads the event and its effect in a short transaction of
+ * their own, which ends before the call; the processing transaction re-reads both under lock.
+ */
+async function refetch(
+  db: Database,
+  orgId: string,
+  source: string,
+  eventId: string,
+  now: Date,
+  portsFor: () => Promise<Ports>,
+): Promise<Truth | undefined> {
+  const found = await db.withOrg(orgId, async (trx) => {
+    const row = await trx('inbound_events')
+      .where({ org_id: orgId, source, event_id: eventId })
+      .first('kind', 'payload', 'processed_at');
+    if (!row || row.processed_at || row.kind !== 'delivery_status') return undefined;
+    const event = row.payload as DeliveryStatusEvent;
+    const effect = await effectOf(trx, orgId, event).first('type');
+    return effect ? { event, type: effect.type as string } : undefined;
+  });
+  if (!found) return undefined;
+  const port = portOf(await portsFor(), found.type);
+  if (!port?.fetchStatus || port.provider !== found.event.provider) return undefined;
+  try {
+    const fetched = await port.fetchStatus(found.event.provider_message_id, { now });
+    return { source: 'fetched', provider: port.provider, ...fetched };
+  } catch (error) {
+    // Worth asking again: fail the job; pg-boss retries it with backoff (then dead letters).
+    if (error instanceof ProviderError && isRetryable(error.kind)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return { source: 'payload', why: `${port.provider} re-fetch failed: ${message}` };
+  }
 }
 
 async function contextOf(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<signals.SignalContext> {
@@ -89,36 +178,89 @@ async function inboundMessage(trx: Trx, orgId: string, event: InboundMessageEven
   return intent;
 }
 
-/** A delivery report: recorded on the effect; a failure sends the step once on the next channel. */
-async function deliveryStatus(trx: Trx, orgId: string, event: DeliveryStatusEvent, now: Date): Promise<string> {
-  const query = trx('effects').where({ org_id: orgId });
-  const effect = await (
-    event.effect_key
-      ? query.andWhere({ key: event.effect_key })
-      : query.andWhere({ provider: event.provider, provider_message_id: event.provider_message_id })
-  )
+/**
+ * A delivery report: recorded on the effect; a failure sends the step once on the next channel.
+ * With `truth` fetched from the provider, its status (and reason) replace the report's.
+ */
+async function deliveryStatus(
+  trx: Trx,
+  orgId: string,
+  subject: string,
+  event: DeliveryStatusEvent,
+  now: Date,
+  truth: Truth | undefined,
+): Promise<string> {
+  // The fetched status wins unless it is less final than the signed report: the provider's API
+  // can trail its own callbacks (still `sent` while the callback says `delivered`), and acting
+  // on the lagging read would use up the report and lose the delivery.
+  const { status, reason } =
+    truth?.source === 'fetched' && rank(truth.status) >= rank(event.status)
+      ? { status: truth.status, reason: truth.reason }
+      : { status: event.status, reason: event.reason };
+  const effect = await effectOf(trx, orgId, event)
     .forUpdate()
     .first('key', 'lease_id', 'type', 'delivery_status', 'payload');
   if (!effect) return 'unknown_message';
-  if (rank(event.status) <= rank(effect.delivery_status)) return 'superseded';
-  await trx('effects')
-    .where({ org_id: orgId, key: effect.key })
-    .update({ delivery_status: event.status, updated_at: now });
+  const result = await applyStatus(trx, orgId, effect, status, reason, now);
+  // Where the status came from, when it is not simply what the report said: in the outcome and
+  // in the audit trail.
+  if (!truth || (truth.source === 'fetched' && truth.status === event.status)) return result;
+  const note =
+    truth.source === 'payload'
+      ? `payload used: ${truth.why}`
+      : status === truth.status
+        ? `${truth.provider} says ${truth.status}, the report said ${event.status}`
+        : `${truth.provider} still says ${truth.status}; the report's ${event.status} is more final`;
+  await appendAudit(trx, {
+    orgId,
+    at: now,
+    actor: 'system:webhook',
+    action: truth.source === 'payload' || status === event.status ? 'webhook.report_used' : 'webhook.report_corrected',
+    subjectType: 'inbound_event',
+    subjectId: subject,
+    data: {
+      effect: effect.key,
+      provider_message_id: event.provider_message_id,
+      reported: event.status,
+      acted_on: status,
+      outcome: result,
+      ...(truth.source === 'payload' ? { why: truth.why } : {}),
+    },
+  });
+  return `${result} (${note})`;
+}
+
+async function applyStatus(
+  trx: Trx,
+  orgId: string,
+  effect: {
+    key: string;
+    lease_id: string;
+    type: string;
+    delivery_status: string | null;
+    payload: Record<string, unknown>;
+  },
+  status: DeliveryStatusEvent['status'],
+  reason: string | undefined,
+  now: Date,
+): Promise<string> {
+  if (rank(status) <= rank(effect.delivery_status)) return 'superseded';
+  await trx('effects').where({ org_id: orgId, key: effect.key }).update({ delivery_status: status, updated_at: now });
   const ctx = await contextOf(trx, orgId, effect.lease_id, now);
-  if (FAILED.has(event.status)) {
+  if (FAILED.has(status)) {
     await signals.recordDeliveryFailure(ctx, effect.type, undefined, {
       key: effect.key,
-      reason: `${event.status}${event.reason ? `: ${event.reason}` : ''}`,
+      reason: `${status}${reason ? `: ${reason}` : ''}`,
     });
     noteWork(trx, { kind: 'evaluate', orgId, leaseId: effect.lease_id, cause: 'delivery_failed' });
     return 'delivery_failed';
   }
-  if (event.status === 'unsubscribed' || event.status === 'spam_report') {
+  if (status === 'unsubscribed' || status === 'spam_report') {
     const recipients = (effect.payload.recipients as string[] | undefined) ?? [];
     await signals.recordOptOut(ctx, 'email', recipients);
     return 'opt_out';
   }
-  return event.status;
+  return status;
 }
 
 /**

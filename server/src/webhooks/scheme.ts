@@ -1,3 +1,5 @@
+import type { DeliveryStatus } from '../ports/port.ts';
+
 /**
  * One inbound webhook request exactly as it arrived: the verifier sees the raw bytes the sender
  * signed, never a re-serialised body.
@@ -32,22 +34,7 @@ export interface DeliveryStatusEvent {
   provider_message_id: string;
   /** Present when the provider echoes it back (SendGrid custom_args, Twilio callback URL). */
   effect_key?: string;
-  status:
-    | 'queued'
-    | 'sent'
-    | 'delivered'
-    | 'opened'
-    | 'clicked'
-    | 'answered'
-    | 'voicemail'
-    | 'no_answer'
-    | 'busy'
-    | 'undelivered'
-    | 'failed'
-    | 'bounced'
-    | 'dropped'
-    | 'spam_report'
-    | 'unsubscribed';
+  status: DeliveryStatus;
   /** The provider's own error code or reason text, when it failed. */
   reason?: string;
   occurred_at?: string;

@@ -11,8 +11,8 @@ import type { TwilioCredentials } from './credentials.ts';
  * request client fills this in so the error mapping can read it.
  */
 export interface Exchange {
-  /** Sent as I-Twilio-Idempotency-Token on the create request. */
-  idempotencyToken: string;
+  /** Sent as I-Twilio-Idempotency-Token on a create request; a read (a status fetch) has none. */
+  idempotencyToken?: string;
   response?: { status: number; headers: Record<string, unknown> };
 }
 
@@ -40,7 +40,7 @@ class ArrearsRequestClient extends twilio.RequestClient {
   override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<http.default<TData>> {
     const exchange = exchanges.getStore();
     const headers = { ...opts.headers };
-    if (exchange) headers['I-Twilio-Idempotency-Token'] = exchange.idempotencyToken;
+    if (exchange?.idempotencyToken) headers['I-Twilio-Idempotency-Token'] = exchange.idempotencyToken;
     const response = await super.request<TData>({ ...opts, uri: this.#rebase(opts.uri), headers });
     if (exchange) exchange.response = { status: response.statusCode, headers: { ...response.headers } };
     return response;
@@ -67,10 +67,10 @@ export function twilioClient(credentials: TwilioCredentials, timeoutMs?: number)
 
 /** Runs one SDK call with its own exchange record. */
 export async function withExchange<T>(
-  idempotencyToken: string,
+  idempotencyToken: string | undefined,
   call: () => Promise<T>,
 ): Promise<{ exchange: Exchange; result: T } | { exchange: Exchange; error: unknown }> {
-  const exchange: Exchange = { idempotencyToken };
+  const exchange: Exchange = idempotencyToken === undefined ? {} : { idempotencyToken };
   try {
     return { exchange, result: await exchanges.run(exchange, call) };
   } catch (error) {

@@ -219,3 +219,75 @@ test('the callback URL encodes the org and the effect key', () => {
     'https://a.test/webhooks/twilio/acme?effect=L1%3Ax%232%20y',
   );
 });
+
+// Status re-fetches: the worker reads a reported message or call back from Twilio
+// (webhooks/process.ts) and acts on that, mapped as the status callback would be.
+test('a message status is fetched with one GET and mapped as its callback would be', async () => {
+  const port = ports().sms;
+  const { provider_message_id: messageSid } = await port.send(text(), { now });
+  expect(await port.fetchStatus!(messageSid, { now })).toEqual({ status: 'queued' });
+  fake.setStatus(messageSid, 'undelivered', { error_code: 30003 });
+  expect(await port.fetchStatus!(messageSid, { now })).toEqual({ status: 'undelivered', reason: '30003' });
+  fake.setStatus(messageSid, 'read', { error_code: null });
+  expect(await port.fetchStatus!(messageSid, { now })).toEqual({ status: 'opened' });
+  const reads = fake.requests.filter((r) => r.method === 'GET');
+  expect(reads).toHaveLength(3);
+  expect(reads[0]).toMatchObject({ resource: 'Messages', sid: messageSid, authorized: true, form: {} });
+  // A read is not a create: no idempotency token.
+  expect(reads[0]!.headers['i-twilio-idempotency-token']).toBeUndefined();
+});
+
+test.each([
+  ['completed', 'human', { status: 'answered' }],
+  ['completed', 'machine_end_beep', { status: 'voicemail', reason: 'machine_end_beep' }],
+  ['completed', null, { status: 'answered' }],
+  ['in-progress', 'machine_end_silence', { status: 'voicemail', reason: 'machine_end_silence' }],
+  ['no-answer', null, { status: 'no_answer' }],
+  ['busy', null, { status: 'busy' }],
+  ['canceled', null, { status: 'failed' }],
+  ['ringing', null, { status: 'queued' }],
+] as const)('a call fetched %s (answered by %s) is %o', async (status, answeredBy, expected) => {
+  const port = ports().voice;
+  const { provider_message_id: callSid } = await port.send(call(), { now });
+  fake.setStatus(callSid, status, { answered_by: answeredBy });
+  expect(await port.fetchStatus!(callSid, { now })).toEqual(expected);
+  expect(fake.requests.at(-1)).toMatchObject({ method: 'GET', resource: 'Calls', sid: callSid });
+});
+
+test('a fetch fails by kind: unknown sid 404 rejected, 429 and 503 retryable, a wrong token auth', async () => {
+  const port = ports().sms;
+  const unknown = `SM${'0'.repeat(32)}`;
+  expect(await failure(port.fetchStatus!(unknown, { now }))).toMatchObject({
+    kind: 'rejected',
+    status: 404,
+    code: '20404',
+  });
+  // A call's sid is not a message's.
+  const { provider_message_id: callSid } = await ports().voice.send(call(), { now });
+  expect(await failure(port.fetchStatus!(callSid, { now }))).toMatchObject({ kind: 'rejected', status: 404 });
+  const { provider_message_id: messageSid } = await port.send(text(), { now });
+  fake.failNextFetch({ status: 429, retryAfter: '7' }, { status: 503 });
+  expect(await failure(port.fetchStatus!(messageSid, { now }))).toMatchObject({
+    kind: 'rate_limited',
+    retryAfterSeconds: 7,
+  });
+  expect(await failure(port.fetchStatus!(messageSid, { now }))).toMatchObject({ kind: 'unavailable', status: 503 });
+  expect(await failure(ports({ auth_token: 'f'.repeat(32) }).sms.fetchStatus!(messageSid, { now }))).toMatchObject({
+    kind: 'auth',
+    status: 401,
+  });
+  expect(await port.fetchStatus!(messageSid, { now })).toEqual({ status: 'queued' });
+});
+
+test('a fetch whose answer is lost is unavailable (a read can be repeated); an unmapped status is rejected', async () => {
+  const port = ports({}, 300).sms;
+  const { provider_message_id: messageSid } = await port.send(text(), { now });
+  fake.failNextFetch({ hang: true });
+  expect(await failure(port.fetchStatus!(messageSid, { now }))).toMatchObject({ kind: 'unavailable' });
+  fake.setStatus(messageSid, 'partially_delivered');
+  expect(await failure(port.fetchStatus!(messageSid, { now }))).toMatchObject({
+    kind: 'rejected',
+    code: 'unmapped_status',
+    message: expect.stringContaining('partially_delivered'),
+  });
+});

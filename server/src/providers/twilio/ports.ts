@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import twilio from 'twilio';
 import type { Delivery, OutboundPort, SmsMessage, VoiceMessage } from '../../ports/index.ts';
 import { ProviderError } from '../../ports/index.ts';
+import type { FetchedStatus } from '../../ports/port.ts';
 import { twilioClient, withExchange } from './client.ts';
 import { E164, parseTwilioCredentials, type TwilioCredentials } from './credentials.ts';
 import { providerErrorOf } from './errors.ts';
+import { fetchedStatusOf, type FetchedResource } from './status.ts';
 
 export interface TwilioPortOptions {
   orgId: string;
@@ -91,6 +93,21 @@ export function twilioPorts(input: TwilioCredentials, options: TwilioPortOptions
     return { provider: 'twilio', provider_message_id: outcome.result.sid, status: 'accepted' };
   }
 
+  /**
+   * GET …/Messages/{Sid}.json or …/Calls/{Sid}.json through the same client (so `api_base_url`
+   * and the contract fake apply), mapped as the status callback would be. A read is safe to
+   * repeat, so a request whose answer was lost is an outage here (`unavailable`, retried), not
+   * the unknown outcome it is for a create.
+   */
+  async function fetchStatus(now: Date, read: () => Promise<FetchedResource>): Promise<FetchedStatus> {
+    const outcome = await withExchange(undefined, read);
+    if ('error' in outcome) {
+      const error = providerErrorOf(outcome.error, outcome.exchange, now);
+      throw error instanceof ProviderError ? error : new ProviderError('twilio', 'unavailable', error.message);
+    }
+    return fetchedStatusOf(outcome.result);
+  }
+
   const sms: OutboundPort<SmsMessage> = {
     channel: 'sms',
     provider: 'twilio',
@@ -110,6 +127,12 @@ export function twilioPorts(input: TwilioCredentials, options: TwilioPortOptions
           statusCallback: callback(message.key, message.status_callback_url),
         }),
       );
+    },
+    fetchStatus(messageSid, context) {
+      return fetchStatus(context.now, async () => {
+        const found = await client.messages(messageSid).fetch();
+        return { kind: 'message', sid: found.sid, status: found.status, errorCode: found.errorCode };
+      });
     },
   };
 
@@ -137,6 +160,13 @@ export function twilioPorts(input: TwilioCredentials, options: TwilioPortOptions
           statusCallbackEvent: ['answered', 'completed'],
         }),
       );
+    },
+    fetchStatus(callSid, context) {
+      return fetchStatus(context.now, async () => {
+        const found = await client.calls(callSid).fetch();
+        // answered_by is set once machine detection has decided (null before, or without it).
+        return { kind: 'call', sid: found.sid, status: found.status, answeredBy: found.answeredBy };
+      });
     },
   };
 

@@ -3,21 +3,28 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local contract fake of the two Twilio REST endpoints Arrears calls, for tests: a real HTTP
+ * A local contract fake of the Twilio REST endpoints Arrears calls, for tests: a real HTTP
  * server the real SDK talks to (through `api_base_url`), so form encoding, Basic auth, error
  * bodies and headers are exercised exactly as against api.twilio.com. Not shipped behaviour.
  *
- *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json  → 201 Message resource (SM…, queued)
- *   POST /2010-04-01/Accounts/{AccountSid}/Calls.json     → 201 Call resource (CA…, queued)
+ *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json       → 201 Message resource (SM…, queued)
+ *   POST /2010-04-01/Accounts/{AccountSid}/Calls.json          → 201 Call resource (CA…, queued)
+ *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json → 200 the Message created
+ *   GET  /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json    → 200 the Call created
  *
- * Errors use Twilio's body {code, message, more_info, status}: a wrong account sid or token is
- * 401 with code 20003, a 'To' that is not E.164 is 400 with 21211, an unknown route is 404 with
- * 20404. Other validation Twilio does (sender ownership, geo permissions, …) is not modelled;
- * script it with `failNext`.
+ * Nothing moves a resource on by itself: `setStatus` plays Twilio's part (the carrier reported,
+ * the call ended). Errors use Twilio's body {code, message, more_info, status}: a wrong account
+ * sid or token is 401 with code 20003, a 'To' that is not E.164 is 400 with 21211, an unknown
+ * route or sid is 404 with 20404. Other validation Twilio does (sender ownership, geo
+ * permissions, …) is not modelled; script it with `failNext` (any request) or `failNextFetch`
+ * (GETs only).
  */
 
 export interface FakeRequest {
+  method: 'POST' | 'GET';
   resource: 'Messages' | 'Calls';
+  /** The resource read by a GET. */
+  sid?: string;
   accountSid: string;
   /** The form body as Twilio reads it; a repeated name (StatusCallbackEvent) is an array. */
   form: Record<string, string | string[]>;
@@ -43,10 +50,19 @@ export interface TwilioFake {
   requests: FakeRequest[];
   /** Answers the next requests with these, in order, before any normal answer. */
   failNext(...answers: FakeAnswer[]): void;
+  /** Answers the next GETs (status re-fetches) with these, in order; creates are unaffected. */
+  failNextFetch(...answers: FakeAnswer[]): void;
+  /**
+   * What Twilio would report next about a message or call the fake created: its `status`, and
+   * optionally `error_code` (messages) or `answered_by` (calls). Throws for an unknown sid.
+   */
+  setStatus(sid: string, status: string, fields?: { error_code?: number | null; answered_by?: string | null }): void;
+  /** The current resource with this sid, as a GET returns it. */
+  resource(sid: string): Record<string, unknown> | undefined;
   close(): Promise<void>;
 }
 
-const ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/;
+const ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)(?:\/([^/]+))?\.json$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 /** Twilio's dates are RFC 2822 in GMT: "Tue, 10 Mar 2026 18:00:00 +0000". */
 const rfc2822 = (at: Date) => at.toUTCString().replace('GMT', '+0000');
@@ -163,6 +179,10 @@ export async function startTwilioFake(
 ): Promise<TwilioFake> {
   const requests: FakeRequest[] = [];
   const script: FakeAnswer[] = [];
+  const fetchScript: FakeAnswer[] = [];
+  const created = new Map<string, Record<string, unknown>>();
+  const notFound = (url: string | undefined) =>
+    [404, error(404, 20404, `The requested resource ${url} was not found`)] as const;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -173,15 +193,25 @@ export async function startTwilioFake(
         res.end(JSON.stringify(body));
       };
       const route = ROUTE.exec(new URL(req.url ?? '/', 'http://fake').pathname);
-      if (req.method !== 'POST' || !route)
-        return json(404, error(404, 20404, `The requested resource ${req.url} was not found`));
+      const method =
+        req.method === 'GET' && route?.[3] ? 'GET' : req.method === 'POST' && !route?.[3] ? 'POST' : undefined;
+      if (!route || !method) return json(...notFound(req.url));
       const form = formOf(Buffer.concat(chunks).toString('utf8'));
       const ok = authorized(req.headers.authorization, accountSid, authToken);
       const headers = Object.fromEntries(
         Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
       );
       const kind = route[2] as FakeRequest['resource'];
-      requests.push({ resource: kind, accountSid: route[1]!, form, headers, authorized: ok });
+      const sidOf = route[3];
+      requests.push({
+        method,
+        resource: kind,
+        ...(sidOf ? { sid: sidOf } : {}),
+        accountSid: route[1]!,
+        form,
+        headers,
+        authorized: ok,
+      });
       // Authentication comes first, as at Twilio: a scripted answer never leaks past a bad token.
       if (!ok)
         return json(
@@ -191,14 +221,21 @@ export async function startTwilioFake(
             'www-authenticate': 'Basic realm="Twilio API"',
           },
         );
-      if (route[1] !== accountSid)
-        return json(404, error(404, 20404, `The requested resource ${req.url} was not found`));
-      const scripted = script.shift();
+      if (route[1] !== accountSid) return json(...notFound(req.url));
+      const scripted = (method === 'GET' ? fetchScript.shift() : undefined) ?? script.shift();
       if (scripted && 'hang' in scripted) return;
       if (scripted) return json(...answerOf(scripted));
+      if (method === 'GET') {
+        const found = sidOf ? created.get(sidOf) : undefined;
+        // A Messages sid under /Calls (or the other way round) is not found either, as at Twilio.
+        if (!found || !String(found.uri).includes(`/${kind}/`)) return json(...notFound(req.url));
+        return json(200, found);
+      }
       const to = typeof form.To === 'string' ? form.To : '';
       if (!E164.test(to)) return json(400, error(400, 21211, `The 'To' number ${to} is not a valid phone number.`));
-      return json(201, resource(kind, accountSid, form));
+      const made = resource(kind, accountSid, form);
+      created.set(made.sid, made);
+      return json(201, made);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -210,6 +247,18 @@ export async function startTwilioFake(
     authToken,
     requests,
     failNext: (...answers) => void script.push(...answers),
+    failNextFetch: (...answers) => void fetchScript.push(...answers),
+    setStatus(sidToSet, status, fields = {}) {
+      const found = created.get(sidToSet);
+      if (!found) throw new Error(`the Twilio fake created no ${sidToSet}`);
+      Object.assign(found, { status, date_updated: rfc2822(new Date()) });
+      if (fields.error_code !== undefined) Object.assign(found, { error_code: fields.error_code });
+      if (fields.answered_by !== undefined) Object.assign(found, { answered_by: fields.answered_by });
+    },
+    resource: (sidToRead) => {
+      const found = created.get(sidToRead);
+      return found ? { ...found } : undefined;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
