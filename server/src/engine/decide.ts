@@ -1,15 +1,15 @@
 import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared';
-import { businessDayOnOrAfter } from '../compliance/calendar/index.ts';
-import { addCalendarDays, zonedInstant } from '../time/zoned.ts';
+import { addDays, businessDayFrom, instant } from './days.ts';
 import { asKnown, type EffectCommand, type NewEffect, type Update } from './effects.ts';
 import { planSteps } from './plan-steps.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
-import { reminderEffects, rentDueOn } from './reminders.ts';
+import { KnownEffects } from './known.ts';
+import { earliestReminder, nextRentDueOn, reminderEffects, rentDueOn } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
-import { upcomingSteps } from './steps.ts';
+import { datedSteps, stepKey } from './steps.ts';
 
 export interface CaseState {
   case_id: string | null;
@@ -79,8 +79,7 @@ export interface Decision {
  */
 export function decide(policy: PolicyDocument, state: CaseState, event: EngineEvent, now: Date): Decision {
   const commands: EffectCommand[] = [];
-  const known = new Map<string, KnownEffect>();
-  for (const effect of event.known) known.set(effect.key, effect);
+  const known = new KnownEffects(event.known);
   const tz = event.facts.property.timezone;
   const facts = withHoldOutcomes(event.facts, commands, now);
   const sev = severity(policy, facts);
@@ -91,7 +90,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       : null;
   const create = (effect: NewEffect) => {
     if (known.has(effect.key)) return;
-    known.set(effect.key, asKnown(effect));
+    known.add(asKnown(effect));
     commands.push({ op: 'create', effect: { ...effect, due_at: effect.due_at < now ? now : effect.due_at } });
   };
   const update = (
@@ -103,7 +102,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   ) => {
     const effect = known.get(key);
     if (!effect || effect.status === status) return;
-    known.set(key, { ...effect, status, reason: reason ?? null });
+    known.set({ ...effect, status, reason: reason ?? null });
     commands.push({
       op: 'update',
       key,
@@ -113,8 +112,8 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       ...(payload ? { payload } : {}),
     });
   };
-  const holds = activeHolds(facts, facts.today);
-  const stop = strongest(holds);
+  const holds = facts.holds.length === 0 ? NO_HOLDS : activeHolds(facts, facts.today);
+  const stop = holds.length === 0 ? null : strongest(holds);
 
   cureNotices(facts, known, update);
   if (transition && sev.level === CURRENT && state.level !== CURRENT) {
@@ -127,7 +126,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
     });
     for (const effect of known.values())
       if (
-        ['scheduled', 'awaiting_approval'].includes(effect.status) &&
+        (effect.status === 'scheduled' || effect.status === 'awaiting_approval') &&
         effect.type !== 'late_fee' &&
         effect.type !== 'nsf_fee' &&
         !effect.request_id &&
@@ -148,34 +147,41 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   let feesByPeriod: Map<string, number> | undefined;
   const postedFees = (period: string) => {
     if (!feesByPeriod) {
-      feesByPeriod = new Map();
-      for (const e of known.values())
-        if (e.type === 'late_fee' && ['posted', 'scheduled', 'awaiting_approval'].includes(e.status)) {
-          const due = String(e.payload.period_due_on);
-          feesByPeriod.set(due, (feesByPeriod.get(due) ?? 0) + Number(e.payload.amount_cents ?? 0));
-        }
+      const sums = (feesByPeriod = new Map());
+      const fee = (e: KnownEffect) =>
+        e.type === 'late_fee' &&
+        (e.status === 'posted' || e.status === 'scheduled' || e.status === 'awaiting_approval');
+      const add = (e: KnownEffect) => {
+        const due = String(e.payload.period_due_on);
+        sums.set(due, (sums.get(due) ?? 0) + Number(e.payload.amount_cents ?? 0));
+      };
+      // Sums of whole cents do not depend on the order they are added in; anything else is
+      // added in the ledger's order, exactly as it always was.
+      if (known.some((e) => fee(e) && !wholeCents(Number(e.payload.amount_cents ?? 0)))) {
+        for (const e of known.values()) if (fee(e)) add(e);
+      } else known.each(fee, add);
     }
     return feesByPeriod.get(period) ?? 0;
   };
-  for (const fee of [
-    ...lateFeesDue(policy, facts, paused, postedFees, (key) => known.has(key)),
-    ...nsfFeesDue(policy, facts),
-  ]) {
-    if (known.has(fee.key)) continue;
-    const review = facts.org.fee_review || policy.late_fees.review;
-    create({
-      key: fee.key,
-      type: fee.type,
-      status: review ? 'awaiting_approval' : 'scheduled',
-      due_at: zonedInstant(fee.on, policy.late_fees.post_at, tz),
-      ...(fee.rule ? { rule: fee.rule } : {}),
-      payload: {
-        amount_cents: fee.amount_cents,
-        on: fee.on,
-        ...(fee.period_due_on ? { period_due_on: fee.period_due_on } : {}),
-      },
-    });
-  }
+  const lateFees = lateFeesDue(policy, facts, paused, postedFees, (key) => known.has(key));
+  const nsfFees = nsfFeesDue(policy, facts);
+  for (const fees of [lateFees, nsfFees])
+    for (const fee of fees) {
+      if (known.has(fee.key)) continue;
+      const review = facts.org.fee_review || policy.late_fees.review;
+      create({
+        key: fee.key,
+        type: fee.type,
+        status: review ? 'awaiting_approval' : 'scheduled',
+        due_at: instant(fee.on, policy.late_fees.post_at, tz),
+        ...(fee.rule ? { rule: fee.rule } : {}),
+        payload: {
+          amount_cents: fee.amount_cents,
+          on: fee.on,
+          ...(fee.period_due_on ? { period_due_on: fee.period_due_on } : {}),
+        },
+      });
+    }
 
   if (event.type === 'evaluate' && sev.anchor_due_on && !stop)
     planSteps(policy, facts, sev, next, known, create, holds, now);
@@ -183,9 +189,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   if (event.type === 'request') handleRequest(event, facts, sev, known, create, now);
   if (event.type === 'approval') handleApproval(event, facts, known, create, update, now);
 
-  const upcoming = sev.anchor_due_on
-    ? upcomingSteps(policy, facts, sev.anchor_due_on).find((s) => !known.has(s.key))
-    : undefined;
+  const upcoming = sev.anchor_due_on ? nextStep(policy, facts, sev.anchor_due_on, known) : undefined;
   return {
     next,
     commands,
@@ -195,20 +199,28 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   };
 }
 
-function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: Map<string, KnownEffect>): string | null {
-  const tomorrow = addCalendarDays(facts.today, 1);
-  let pending = false;
-  for (const e of known.values()) if (e.status === 'scheduled' || e.status === 'awaiting_approval') pending = true;
-  const heldOpen = facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval');
-  if (facts.open_charges.length > 0 || pending || heldOpen) return tomorrow;
+const NO_HOLDS: Hold[] = [];
+
+/** An integer amount small enough that any sum of a ledger's worth of them is exact. */
+const wholeCents = (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 40;
+
+/** The first step still ahead whose key is not on record: `upcomingSteps(...).find(not known)`. */
+function nextStep(policy: PolicyDocument, facts: LeaseFacts, anchor: string, known: KnownEffects) {
+  for (const s of datedSteps(policy, facts, anchor))
+    if (s.day > facts.today && !known.has(stepKey(facts.lease.id, s.step.id, anchor))) return s;
+  return undefined;
+}
+
+function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: KnownEffects): string | null {
+  const tomorrow = addDays(facts.today, 1);
+  if (facts.open_charges.length > 0) return tomorrow;
+  if (facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval')) return tomorrow;
+  if (known.some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval')) return tomorrow;
   const entry = facts.next_entry_on ?? null;
   if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return entry;
-  const nextDue =
-    rentDueOn(facts.today, facts.lease.due_day) > facts.today
-      ? rentDueOn(facts.today, facts.lease.due_day)
-      : rentDueOn(addCalendarDays(`${facts.today.slice(0, 7)}-28`, 7), facts.lease.due_day);
-  const earliest = Math.max(...policy.reminders.map((r) => r.days_before_due));
-  const day = addCalendarDays(nextDue, -earliest);
+  const thisMonth = rentDueOn(facts.today, facts.lease.due_day);
+  const nextDue = thisMonth > facts.today ? thisMonth : nextRentDueOn(facts.today, facts.lease.due_day);
+  const day = addDays(nextDue, -earliestReminder(policy));
   const reminder = day > facts.today ? day : tomorrow;
   return entry !== null && entry < reminder ? entry : reminder;
 }
@@ -250,12 +262,13 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
 
 /** Applies dated hold outcomes (a broken promise, an expired manual hold) before anything else. */
 function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Date): LeaseFacts {
+  if (facts.holds.length === 0) return facts;
   let changed = false;
   const holds: Hold[] = facts.holds.map((hold) => {
     const outcome = holdOutcome(hold, facts);
     if (!outcome) return hold;
     changed = true;
-    const endsOn = addCalendarDays(outcome.on, -1) < hold.starts_on ? hold.starts_on : addCalendarDays(outcome.on, -1);
+    const endsOn = addDays(outcome.on, -1) < hold.starts_on ? hold.starts_on : addDays(outcome.on, -1);
     commands.push({ op: 'hold', id: hold.id, status: outcome.status, ends_on: endsOn, reason: outcome.reason });
     commands.push({
       op: 'create',
@@ -268,7 +281,7 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Dat
         payload: {
           hold: hold.id,
           kind: hold.kind,
-          ...(outcome.status === 'kept' ? {} : { resumes_on: businessDayOnOrAfter(outcome.on, 'US') }),
+          ...(outcome.status === 'kept' ? {} : { resumes_on: businessDayFrom(outcome.on, 'US') }),
         },
       },
     });
@@ -277,7 +290,17 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Dat
   return changed ? { ...facts, holds } : facts;
 }
 
-function cureNotices(facts: LeaseFacts, known: Map<string, KnownEffect>, update: Update): void {
+function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): void {
+  // Which notices the loop below cures is decided by the entries as they are before it: when
+  // none qualifies, it changes nothing (most leases: no notice, or its charges still open).
+  const openCharges = facts.open_charges;
+  const cured = (effect: KnownEffect) => {
+    if (effect.type !== 'notice' || effect.status !== 'sent') return false;
+    const charges = (effect.payload.charges as string[] | undefined) ?? [];
+    if (charges.length === 0) return false;
+    return !charges.some((id) => openCharges.some((c) => c.external_id === id));
+  };
+  if (!known.some(cured)) return;
   const open = new Set(facts.open_charges.map((c) => c.external_id));
   for (const effect of [...known.values()]) {
     if (effect.type !== 'notice' || effect.status !== 'sent') continue;
@@ -285,7 +308,10 @@ function cureNotices(facts: LeaseFacts, known: Map<string, KnownEffect>, update:
     if (charges.length === 0 || charges.some((id) => open.has(id))) continue;
     update(effect.key, 'cured', 'demanded_amount_paid');
     for (const other of known.values())
-      if (other.payload.after_notice === effect.key && ['scheduled', 'awaiting_approval'].includes(other.status))
+      if (
+        other.payload.after_notice === effect.key &&
+        (other.status === 'scheduled' || other.status === 'awaiting_approval')
+      )
         update(other.key, 'cancelled', 'notice_cured');
   }
 }

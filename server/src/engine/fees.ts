@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
-import { addCalendarDays, daysBetweenDates } from '../time/zoned.ts';
+import { addDays, daysBetween } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
 
 export interface FeeDraft {
@@ -32,27 +32,31 @@ export function lateFeesDue(
   if (!fees.enabled) return [];
   const terms = facts.lease.late_fee ?? facts.property.late_fee ?? fees.default_terms;
   if (!terms) return [];
-  const eligible = facts.open_charges.filter(
-    (c) => (fees.eligible_charge_types as string[]).includes(c.charge_type) && c.due_on < facts.today,
-  );
-  const pastDueEligible = eligible.reduce((sum, c) => sum + c.open_cents, 0) - facts.unapplied_credit_cents;
+  const types = fees.eligible_charge_types as string[];
+  const today = facts.today;
+  let eligibleCents = 0;
+  for (const c of facts.open_charges)
+    if (types.includes(c.charge_type) && c.due_on < today) eligibleCents += c.open_cents;
+  const pastDueEligible = eligibleCents - facts.unapplied_credit_cents;
   if (pastDueEligible <= 0 || pastDueEligible < fees.min_balance_cents) return [];
   const drafts: FeeDraft[] = [];
-  for (const charge of eligible) {
+  for (const charge of facts.open_charges) {
+    if (!(types.includes(charge.charge_type) && charge.due_on < today)) continue;
     const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
-    const feeDay = addCalendarDays(charge.due_on, waitDays + 1);
-    if (feeDay > facts.today || daysBetweenDates(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;
-    const caps = [statutoryFeeCap(limit, facts.lease.rent_cents, facts.property.units)];
-    if (terms.kind === 'daily') caps.push(terms.cap_cents);
-    const cap = Math.min(...caps.map((c) => c ?? Number.POSITIVE_INFINITY));
+    const feeDay = addDays(charge.due_on, waitDays + 1);
+    if (feeDay > facts.today || daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;
+    const statutory = statutoryFeeCap(limit, facts.lease.rent_cents, facts.property.units) ?? Number.POSITIVE_INFINITY;
+    const cap =
+      terms.kind === 'daily' ? Math.min(statutory, terms.cap_cents ?? Number.POSITIVE_INFINITY) : Math.min(statutory);
     let total = posted(charge.due_on);
     const rule = limit ? ruleRef(limit) : undefined;
     const add = (key: string, on: string, amount: number) => {
+      const allowed = Math.min(amount, cap - total);
+      // Nothing left under the cap (a period capped days ago): no need to look the key up.
+      if (allowed <= 0) return;
       // A fee already on record is in `total` already (posted()); only new ones count here.
       if (known(key)) return;
-      const allowed = Math.min(amount, cap - total);
-      if (allowed <= 0) return;
       total += allowed;
       drafts.push({ key, type: 'late_fee', on, amount_cents: allowed, period_due_on: charge.due_on, rule });
     };
@@ -60,7 +64,7 @@ export function lateFeesDue(
     // Paused days (a promise, a plan, a payment in transit) accrue nothing; the initial fee
     // waits for the first day that is not paused.
     let day = feeDay;
-    while (day <= facts.today && isPaused(day)) day = addCalendarDays(day, 1);
+    while (day <= facts.today && isPaused(day)) day = addDays(day, 1);
     if (day > facts.today) continue;
     switch (terms.kind) {
       case 'flat':
@@ -75,7 +79,7 @@ export function lateFeesDue(
       case 'daily': {
         add(base, day, terms.initial_cents);
         // Keyed by the day it accrues for: a hold recorded later never renumbers earlier days.
-        for (let d = addCalendarDays(day, 1); d <= facts.today; d = addCalendarDays(d, 1)) {
+        for (let d = addDays(day, 1); d <= facts.today; d = addDays(d, 1)) {
           if (isPaused(d)) continue;
           add(`${base}:${d}`, d, terms.daily_cents);
         }
@@ -93,13 +97,16 @@ export function lateFeesDue(
 /** One NSF fee per returned payment, when the policy charges one. */
 export function nsfFeesDue(policy: PolicyDocument, facts: LeaseFacts): FeeDraft[] {
   if (policy.nsf_fee_cents <= 0) return [];
-  return facts.credits
-    .filter((c) => c.kind === 'reversal' && c.reason === 'nsf')
-    .filter((c) => daysBetweenDates(c.effective_on, facts.today) <= FEE_CATCH_UP_DAYS)
-    .map((c) => ({
+  const drafts: FeeDraft[] = [];
+  for (const c of facts.credits) {
+    if (c.kind !== 'reversal' || c.reason !== 'nsf') continue;
+    if (!(daysBetween(c.effective_on, facts.today) <= FEE_CATCH_UP_DAYS)) continue;
+    drafts.push({
       key: `${facts.lease.id}:nsf_fee:${c.external_id}`,
       type: 'nsf_fee' as const,
       on: c.effective_on,
       amount_cents: policy.nsf_fee_cents,
-    }));
+    });
+  }
+  return drafts;
 }

@@ -1,4 +1,4 @@
-import { addCalendarDays } from '../time/zoned.ts';
+import { addDays } from './days.ts';
 import type { Hold, LeaseFacts } from './facts.ts';
 
 /**
@@ -79,13 +79,13 @@ export function holdOutcome(hold: Hold, facts: LeaseFacts): HoldOutcome | null {
       promised += item.amount_cents;
       if (item.by >= facts.today) break;
       if (receivedSince(facts, hold.starts_on, item.by) < promised)
-        return { hold, status: 'broken', on: addCalendarDays(item.by, 1), reason: `missed_${item.by}` };
+        return { hold, status: 'broken', on: addDays(item.by, 1), reason: `missed_${item.by}` };
     }
     const last = schedule[schedule.length - 1]!;
     const total = schedule.reduce((sum, item) => sum + item.amount_cents, 0);
     if (receivedSince(facts, hold.starts_on, facts.today) >= total || facts.balance_cents <= 0)
       return { hold, status: 'kept', on: facts.today, reason: 'paid_as_promised' };
-    if (last.by < facts.today) return { hold, status: 'broken', on: addCalendarDays(last.by, 1), reason: 'missed' };
+    if (last.by < facts.today) return { hold, status: 'broken', on: addDays(last.by, 1), reason: 'missed' };
     return null;
   }
   if (
@@ -94,6 +94,6 @@ export function holdOutcome(hold: Hold, facts: LeaseFacts): HoldOutcome | null {
   )
     return { hold, status: 'kept', on: facts.today, reason: 'payment_cleared' };
   if (hold.ends_on !== null && hold.ends_on < facts.today)
-    return { hold, status: 'expired', on: addCalendarDays(hold.ends_on, 1), reason: 'end_date' };
+    return { hold, status: 'expired', on: addDays(hold.ends_on, 1), reason: 'end_date' };
   return null;
 }

@@ -2,7 +2,7 @@ import type { NoticeKind } from '@arrears/shared';
 import { addDays } from '../compliance/calendar/index.ts';
 import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/federal-collection.ts';
 import { noticeRule, ruleRef, type RuleRef } from '../compliance/rules/index.ts';
-import { addCalendarDays } from '../time/zoned.ts';
+import { addDays as addCalendarDays } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
 import { disputedCents } from './holds.ts';
 

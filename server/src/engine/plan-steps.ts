@@ -1,12 +1,13 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { TERMINAL_ACTIONS } from '@arrears/shared';
-import { addCalendarDays, zonedInstant } from '../time/zoned.ts';
+import { addDays, instant, instantIso } from './days.ts';
 import type { CaseState } from './decide.ts';
 import type { Create } from './effects.ts';
-import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
+import type { Hold, LeaseFacts } from './facts.ts';
+import type { KnownEffects } from './known.ts';
 import { LEGAL_NOTICES, planNotice } from './notices.ts';
-import type { Severity } from './severity.ts';
-import { lateness, reachedSteps, releaseDay } from './steps.ts';
+import { levelRank, type Severity } from './severity.ts';
+import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
 const CONTACT_ACTIONS: readonly string[] = ['email', 'sms', 'call', 'letter', 'certified_letter'];
 const DAY_MS = 86_400_000;
@@ -28,7 +29,7 @@ function stepOffsets(policy: PolicyDocument): Map<string, number> {
  * attempt before it reached anyone — the next `#n` suffix. Null when an attempt stands (sent,
  * pending, suppressed for a reason): a step never reaches the tenant twice.
  */
-function armedKey(key: string, known: Map<string, KnownEffect>): string | null {
+function armedKey(key: string, known: KnownEffects): string | null {
   for (let attempt = 1; ; attempt++) {
     const candidate = attempt === 1 ? key : `${key}#${attempt}`;
     const effect = known.get(candidate);
@@ -43,7 +44,7 @@ export function planSteps(
   facts: LeaseFacts,
   sev: Severity,
   state: CaseState,
-  known: Map<string, KnownEffect>,
+  known: KnownEffects,
   create: Create,
   holds: Hold[],
   now: Date,
@@ -55,25 +56,35 @@ export function planSteps(
   // A group already sent today (an earlier evaluation) counts: the next group waits a day.
   const offsets = stepOffsets(policy);
   // Today's bounds as ISO instants: comparing strings beats a zone lookup per known effect.
-  const todayFrom = zonedInstant(facts.today, '00:00', tz).toISOString();
-  const todayUntil = zonedInstant(addCalendarDays(facts.today, 1), '00:00', tz).toISOString();
+  const todayFrom = instantIso(facts.today, '00:00', tz);
+  const todayUntil = instantIso(addDays(facts.today, 1), '00:00', tz);
+  // The latest day among them, looked up when a step first needs it (most evaluations plan
+  // nothing new); until then this loop creates only `suppressed` entries, which do not count.
   let firedDay: string | undefined;
-  for (const effect of known.values())
-    if (
-      effect.step_id &&
-      effect.anchor_due_on === anchor &&
-      !effect.request_id &&
-      effect.status !== 'suppressed' &&
-      effect.due_at >= todayFrom &&
-      effect.due_at < todayUntil
-    ) {
-      const offset = offsets.get(effect.step_id);
-      const day = offset === undefined ? undefined : addCalendarDays(anchor, offset);
-      if (day && (firedDay === undefined || day > firedDay)) firedDay = day;
-    }
-  for (const planned of reachedSteps(policy, facts, sev.level, anchor)) {
-    if (planned.day > facts.today) continue;
-    const key = armedKey(planned.key, known);
+  let firedKnown = false;
+  const fired = () => {
+    firedKnown = true;
+    known.each(
+      (effect) =>
+        !!effect.step_id &&
+        effect.anchor_due_on === anchor &&
+        !effect.request_id &&
+        effect.status !== 'suppressed' &&
+        effect.due_at >= todayFrom &&
+        effect.due_at < todayUntil,
+      (effect) => {
+        const offset = offsets.get(effect.step_id!);
+        const day = offset === undefined ? undefined : addDays(anchor, offset);
+        if (day && (firedDay === undefined || day > firedDay)) firedDay = day;
+      },
+    );
+  };
+  // reachedSteps(), without keys for the steps not due yet: the list is in day order.
+  const rank = levelRank(policy, sev.level);
+  for (const planned of datedSteps(policy, facts, anchor)) {
+    if (planned.rank > rank) continue;
+    if (planned.day > facts.today) break;
+    const key = armedKey(stepKey(facts.lease.id, planned.step.id, anchor), known);
     if (key === null) continue;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
     const { step } = planned;
@@ -95,15 +106,16 @@ export function planSteps(
       create({ ...base, type: step.action, status: 'suppressed', reason: 'missed_catch_up_window', due_at: now });
       continue;
     }
+    if (!firedKnown) fired();
     if (firedDay !== undefined && planned.day !== firedDay) break;
     firedDay = planned.day;
-    const dueAt = zonedInstant(facts.today, step.at, tz);
+    const dueAt = instant(facts.today, step.at, tz);
     // An agent reached the tenant on this channel in the last day: the automated step would
     // repeat it (Invoice Ninja #9312), so it is recorded as skipped instead.
     if (CONTACT_ACTIONS.includes(step.action)) {
-      const recent = [...known.values()].find(
+      const recent = known.find(
         (e) =>
-          e.request_id &&
+          !!e.request_id &&
           e.type === step.action &&
           e.status === 'sent' &&
           dueAt.getTime() - Date.parse(e.due_at) < DAY_MS &&
@@ -123,7 +135,7 @@ export function planSteps(
     }
     if (step.after_notice) {
       // Only a served, uncured notice gates a referral; a blocked or cured one never does.
-      const notice = [...known.values()].find(
+      const notice = known.find(
         (e) =>
           e.type === 'notice' &&
           e.payload.notice === step.after_notice &&
@@ -147,7 +159,7 @@ export function planSteps(
       continue;
     }
     if (step.action === 'notice') {
-      const served = [...known.values()].find(
+      const served = known.find(
         (e) =>
           e.type === 'notice' &&
           e.payload.notice === step.notice &&

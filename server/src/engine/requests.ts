@@ -4,7 +4,8 @@ import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import type { EngineEvent } from './decide.ts';
 import type { Create, Update } from './effects.ts';
-import type { KnownEffect, LeaseFacts } from './facts.ts';
+import type { LeaseFacts } from './facts.ts';
+import type { KnownEffects } from './known.ts';
 import { activeHolds, strongest } from './holds.ts';
 import { LEGAL_NOTICES, planNotice } from './notices.ts';
 import type { Severity } from './severity.ts';
@@ -17,7 +18,7 @@ export function handleRequest(
   event: Extract<EngineEvent, { type: 'request' }>,
   facts: LeaseFacts,
   sev: Severity,
-  known: Map<string, KnownEffect>,
+  known: KnownEffects,
   create: Create,
   now: Date,
 ): void {
@@ -89,7 +90,7 @@ export function handleRequest(
     return;
   }
   if (request.action === 'escalate') {
-    const running = [...known.values()].find(
+    const running = known.find(
       (e) => e.type === 'notice' && e.status === 'sent' && String(e.payload.earliest_next_step_on) > facts.today,
     );
     if (running) {
@@ -112,7 +113,7 @@ export function handleRequest(
     return;
   }
   if (request.action === 'credit_report') {
-    const validation = [...known.values()].find(
+    const validation = known.find(
       (e) => e.type === 'notice' && e.payload.notice === 'validation' && e.status === 'sent',
     );
     const earliest = validation
@@ -137,7 +138,7 @@ export function handleRequest(
 export function handleApproval(
   event: Extract<EngineEvent, { type: 'approval' }>,
   facts: LeaseFacts,
-  known: Map<string, KnownEffect>,
+  known: KnownEffects,
   create: Create,
   update: Update,
   now: Date,

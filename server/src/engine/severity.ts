@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { effectiveDayRanges } from '@arrears/shared';
-import { daysBetweenDates } from '../time/zoned.ts';
+import { daysBetween } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
 import { disputedCents } from './holds.ts';
 
@@ -26,25 +26,61 @@ export interface Severity {
  * event, so cure and NSF re-entry need no special cases. The due day itself is not past due.
  */
 export function severity(policy: PolicyDocument, facts: LeaseFacts): Severity {
-  const due = facts.open_charges.filter((charge) => charge.due_on < facts.today);
-  const owed = due.reduce((sum, charge) => sum + charge.open_cents, 0);
-  const disputed = disputedCents(facts);
+  // One pass over the open charges (oldest due first): the ones past due, their total, the first.
+  const today = facts.today;
+  const charges = facts.open_charges;
+  let owed = 0;
+  let unpaid = 0;
+  let first: string | null = null;
+  for (let i = 0; i < charges.length; i++) {
+    const charge = charges[i]!;
+    if (!(charge.due_on < today)) continue;
+    if (unpaid === 0) first = charge.due_on;
+    unpaid++;
+    owed += charge.open_cents;
+  }
+  const disputed = facts.holds.length === 0 ? 0 : disputedCents(facts);
   const balance = Math.max(0, owed - facts.unapplied_credit_cents - disputed);
-  const anchor = balance > 0 ? (due[0]?.due_on ?? null) : null;
-  const days = anchor ? daysBetweenDates(anchor, facts.today) : 0;
-  const base = { days_past_due: days, balance_cents: balance, disputed_cents: disputed, unpaid_charges: due.length };
-  if (!anchor) return { ...base, level: CURRENT, anchor_due_on: null };
-  const ranges = effectiveDayRanges(policy.levels);
-  for (let i = policy.levels.length - 1; i >= 0; i--) {
-    const level = policy.levels[i]!;
-    const range = ranges[i]!;
+  const anchor = balance > 0 ? first : null;
+  const days = anchor ? daysBetween(anchor, today) : 0;
+  if (!anchor) return result(days, balance, disputed, unpaid, CURRENT, null);
+  const levels = policy.levels;
+  const ranges = dayRanges(policy);
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const level = levels[i]!;
     // The most severe level whose every condition holds wins; days ranges only bound from
     // below here, so a lease past the last level's explicit max still counts as that level.
-    if (days < range.min) continue;
-    if (!within(balance, level.balance_cents) || !within(due.length, level.unpaid_charges)) continue;
-    return { ...base, level: level.id, anchor_due_on: anchor };
+    if (days < ranges[i]!.min) continue;
+    if (!within(balance, level.balance_cents) || !within(unpaid, level.unpaid_charges)) continue;
+    return result(days, balance, disputed, unpaid, level.id, anchor);
   }
-  return { ...base, level: days <= facts.lease.grace_days ? GRACE : PAST_DUE, anchor_due_on: anchor };
+  return result(days, balance, disputed, unpaid, days <= facts.lease.grace_days ? GRACE : PAST_DUE, anchor);
+}
+
+function result(
+  days: number,
+  balance: number,
+  disputed: number,
+  unpaid: number,
+  level: string,
+  anchor: string | null,
+): Severity {
+  return {
+    days_past_due: days,
+    balance_cents: balance,
+    disputed_cents: disputed,
+    unpaid_charges: unpaid,
+    level,
+    anchor_due_on: anchor,
+  };
+}
+
+/** Each level's effective days range; policies are immutable, so this is computed once per document. */
+const RANGES = new WeakMap<PolicyDocument, { min: number; max: number }[]>();
+function dayRanges(policy: PolicyDocument): { min: number; max: number }[] {
+  let ranges = RANGES.get(policy);
+  if (!ranges) RANGES.set(policy, (ranges = effectiveDayRanges(policy.levels)));
+  return ranges;
 }
 
 function within(value: number, range: { min?: number; max?: number } | undefined): boolean {
