@@ -238,11 +238,16 @@ async function benchSimulate(leases: number, months: number, runs: number): Prom
     ['level changes', `${int(report.levels.length)}; ${audit}`],
     ['lease-days simulated', `${int(leaseDays)} (${int(n)} leases x ${int(days)} days)`],
     ['ms per lease-day', `${(ms / leaseDays).toFixed(2)} ms (${net.toFixed(2)} ms net of the fixed cost)`],
-    [
-      `PROJECTION, ${int(total)} leases`,
-      `${span(fixed + net * all)} for ${int(all)} lease-days (${int(total)} leases x ${int(days)} days): the fixed ` +
-        'cost plus the net ms per lease-day measured on this sample, linearly; NOT measured',
-    ],
+    n === total
+      ? ['whole portfolio', `measured above: every lease of the demo portfolio (${int(all)} lease-days)`]
+      : [
+          `PROJECTION, ${int(total)} leases`,
+          net > 0
+            ? `${span(fixed + net * all)} for ${int(all)} lease-days (${int(total)} leases x ${int(days)} days): ` +
+              'the fixed cost plus the net ms per lease-day measured on this sample, linearly; NOT measured'
+            : // The sample ran faster than the fixed-cost warm-up (a busy machine, a tiny sample): no slope to project.
+              `none: the sample took no longer than the fixed cost; run more leases (--leases ${int(total)} measures all)`,
+        ],
   ]);
   try {
     await printEnvironment(run.db.knex);
