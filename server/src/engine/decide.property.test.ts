@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { PolicyDocument } from '@arrears/shared';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, daysBetweenDates } from '../time/zoned.ts';
+import type { Hold, KnownEffect } from './facts.ts';
 import { CURRENT, GRACE, PAST_DUE, severity } from './severity.ts';
 import {
   GRACE_DAYS,
@@ -11,13 +12,15 @@ import {
   runLedger,
   type DriverRun,
   type LedgerOp,
+  type TimedHold,
   type TimedOp,
 } from './testing/ledger-model.ts';
 
 /**
  * Properties of `decide` over arbitrary ledgers: a quarter of rent charges, partial and full
  * payments, credits, write-offs, NSF reversals of earlier payments and re-deliveries of any
- * event, in any interleaving, run through the in-memory runner (testing/ledger-model.ts).
+ * event, and holds entered on time or backdated, in any interleaving, run through the in-memory
+ * runner (testing/ledger-model.ts).
  */
 
 const DAYS = 90;
@@ -53,6 +56,15 @@ interface Batch {
   ops: GenOp[];
 }
 
+/** A hold entered on `day` at `hour`, starting `back` days earlier; a manual one lasts `len` days. */
+interface HoldGen {
+  day: number;
+  hour: number;
+  kind: 'manual' | 'bankruptcy' | 'payment_in_transit';
+  back: number;
+  len: number | null;
+}
+
 interface Plan {
   start: string;
   /** A rent charge already past due when the run starts (the runner meets an old delinquency). */
@@ -62,6 +74,7 @@ interface Plan {
   /** Per month: the early-delivered charge takes effect only on its due date (a scheduled charge). */
   scheduledRent: boolean[];
   batches: Batch[];
+  holds: HoldGen[];
 }
 
 const cents = fc.oneof(
@@ -93,7 +106,39 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
     }),
     { maxLength: 25 },
   ),
+  holds: fc.array(
+    fc.record({
+      day: fc.integer({ min: 0, max: DAYS - 1 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      kind: fc.constantFrom('manual' as const, 'manual' as const, 'payment_in_transit' as const, 'bankruptcy' as const),
+      back: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+      len: fc.option(fc.integer({ min: 1, max: 20 }), { freq: 4 }),
+    }),
+    { maxLength: 2 },
+  ),
 });
+
+/** The plan's holds: each entered on its day, `back` days after it starts (0: not backdated). */
+function materializeHolds(plan: Plan): TimedHold[] {
+  return plan.holds.map((h, i) => {
+    const day = addCalendarDays(plan.start, h.day);
+    const startsOn = addCalendarDays(day, -h.back);
+    return {
+      day,
+      at: `${pad(h.hour)}:30`,
+      hold: {
+        id: `H-${i + 1}`,
+        kind: h.kind,
+        status: 'active',
+        starts_on: startsOn,
+        ends_on: h.kind === 'manual' && h.len !== null ? addCalendarDays(startsOn, h.len) : null,
+        recorded_on: day,
+        terms: {},
+        created_by: 'agent-1',
+      },
+    };
+  });
+}
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -188,6 +233,7 @@ type PropertyName =
   | 'level_and_anchor'
   | 'paid_is_cured'
   | 'late_fees'
+  | 'fee_reversals'
   | 'step_days'
   | 'wake_on'
   | 'determinism';
@@ -198,6 +244,7 @@ const PROPERTIES: readonly PropertyName[] = [
   'level_and_anchor',
   'paid_is_cured',
   'late_fees',
+  'fee_reversals',
   'step_days',
   'wake_on',
   'determinism',
@@ -210,6 +257,7 @@ function violations(policy: PolicyDocument, run: DriverRun): Record<PropertyName
     level_and_anchor: [],
     paid_is_cured: [],
     late_fees: [],
+    fee_reversals: [],
     step_days: [],
     wake_on: [],
     determinism: [],
@@ -264,6 +312,8 @@ function violations(policy: PolicyDocument, run: DriverRun): Record<PropertyName
         found.late_fees.push(`${where}: late fee ${fee.key} on ${String(fee.payload.on)} before ${earliest}`);
     }
 
+    checkFeeReversals(e, creates, found.fee_reversals, where);
+
     for (const effect of creates) {
       const day = effect.step_id ? stepDay.get(effect.step_id) : undefined;
       if (day === undefined || !effect.anchor_due_on) continue;
@@ -298,7 +348,69 @@ function violations(policy: PolicyDocument, run: DriverRun): Record<PropertyName
   }
   for (const [period, keys] of lateFees)
     if (keys.length > 1) found.late_fees.push(`period ${period}: ${keys.length} late fees ${keys.join(', ')}`);
+  // Every reversal posted is one credit of its amount in the ledger, and the ledger has no other.
+  const credits = run.ledger.list().filter(({ op }) => op.kind === 'credit' && op.source === 'arrears');
+  const posted = [...run.effects.values()].filter((e) => e.type === 'fee_reversal' && e.status === 'posted');
+  for (const r of posted) {
+    const matching = credits.filter(({ op }) => op.external_id === r.key);
+    if (matching.length !== 1 || matching[0]!.amount_cents !== Number(r.payload.amount_cents))
+      found.fee_reversals.push(`reversal ${r.key}: ledger credits ${JSON.stringify(matching)}`);
+  }
+  if (credits.length !== posted.length)
+    found.fee_reversals.push(`${credits.length} Arrears credits for ${posted.length} posted reversals`);
   return found;
+}
+
+/** The kinds of hold that stop late fees (hold-rules: stop_all and pause). */
+const STOP_FEES = new Set<Hold['kind']>([
+  'bankruptcy',
+  'deceased',
+  'manual',
+  'promise_to_pay',
+  'payment_plan',
+  'payment_in_transit',
+]);
+
+/**
+ * The oracle for reversals, from the written rule: a late fee posted for a day that a hold
+ * entered later covers (from its start through the day it was entered, not past its end) is
+ * credited back in the same decision, once; no other fee ever is.
+ */
+function checkFeeReversals(
+  e: DriverRun['evaluations'][number],
+  creates: readonly { key: string; type: string; payload: Record<string, unknown> }[],
+  found: string[],
+  where: string,
+): void {
+  // The holds as this decision leaves them (a hold kept or expired at once still covers its days).
+  let holds = e.facts.holds;
+  for (const c of e.decision.commands)
+    if (c.op === 'hold') holds = holds.map((h) => (h.id === c.id ? { ...h, status: c.status, ends_on: c.ends_on } : h));
+  const covers = (h: Hold, day: string) =>
+    STOP_FEES.has(h.kind) &&
+    h.status !== 'awaiting_approval' &&
+    h.status !== 'rejected' &&
+    h.starts_on < (h.recorded_on ?? h.starts_on) &&
+    h.starts_on <= day &&
+    day <= (h.recorded_on ?? h.starts_on) &&
+    (h.ends_on === null ? h.status === 'active' : h.ends_on >= day);
+  const byKey = new Map<string, KnownEffect>(e.known.map((k) => [k.key, k]));
+  const reversalsNow = new Map(creates.filter((c) => c.type === 'fee_reversal').map((c) => [c.key, c]));
+  for (const fee of e.known) {
+    if (fee.type !== 'late_fee' || fee.status !== 'posted') continue;
+    const key = `${fee.key}:reversed`;
+    const covered = holds.some((h) => covers(h, String(fee.payload.on)));
+    const made = reversalsNow.get(key);
+    if (made && !covered) found.push(`${where}: ${key} for a fee no backdated hold covers`);
+    if (covered && !made && !byKey.has(key)) found.push(`${where}: fee ${fee.key} covered but not reversed`);
+    if (made && Number(made.payload.amount_cents) !== Number(fee.payload.amount_cents))
+      found.push(`${where}: ${key} of ${String(made.payload.amount_cents)}, fee ${String(fee.payload.amount_cents)}`);
+  }
+  for (const [key, made] of reversalsNow) {
+    const fee = byKey.get(String(made.payload.reverses));
+    if (!fee || fee.type !== 'late_fee' || fee.status !== 'posted' || key !== `${fee.key}:reversed`)
+      found.push(`${where}: ${key} reverses no posted late fee`);
+  }
 }
 
 /** What a run decided, re-runs left out (they decide nothing; checked by `rerun_noop`). */
@@ -315,6 +427,7 @@ interface Coverage {
   late_fees: number;
   nsf_fees: number;
   fees_posted: number;
+  fee_reversals: number;
   duplicates: number;
   rejected: number;
   reentries: number;
@@ -347,6 +460,7 @@ function coverage(run: DriverRun): Coverage {
     late_fees: creates.filter((c) => c.type === 'late_fee').length,
     nsf_fees: creates.filter((c) => c.type === 'nsf_fee').length,
     fees_posted: [...run.effects.values()].filter((e) => e.status === 'posted').length,
+    fee_reversals: creates.filter((c) => c.type === 'fee_reversal').length,
     duplicates: run.deliveries.filter((d) => d.result === 'duplicate').length,
     rejected: run.deliveries.filter((d) => d.result === 'rejected').length,
     // A reversal that put the lease back at a policy level straight from current or grace.
@@ -373,17 +487,21 @@ function outcome(name: string, policy: PolicyDocument, plan: Plan): Outcome {
   const cached = outcomes.get(id);
   if (cached) return cached;
   const ops = materialize(plan);
-  const run = runLedger(policy, { start: plan.start, days: DAYS, ops });
+  const holds = materializeHolds(plan);
+  const run = runLedger(policy, { start: plan.start, days: DAYS, ops, holds });
   const found = violations(policy, run);
   // The second run skips re-runs: they must be no-ops, so the decisions compared are the same.
-  const again = runLedger(policy, { start: plan.start, days: DAYS, ops, rerun: false });
+  const again = runLedger(policy, { start: plan.start, days: DAYS, ops, holds, rerun: false });
   if (commandLog(again) !== commandLog(run)) found.determinism.push('the same events gave different commands');
   const result = { found, coverage: coverage(run) };
   outcomes.set(id, result);
   return result;
 }
 
-function describeOps(ops: readonly TimedOp[]): string {
+function describeOps(ops: readonly TimedOp[], holds: readonly TimedHold[] = []): string {
+  const entered = holds.map(
+    ({ day, at, hold }) => `  ${day} ${at} hold ${hold.id} ${hold.kind} from ${hold.starts_on} to ${hold.ends_on}`,
+  );
   return ops
     .map(({ day, at, op }) => {
       const what =
@@ -395,6 +513,7 @@ function describeOps(ops: readonly TimedOp[]): string {
       const effective = op.effective_on === day ? '' : ` (effective ${op.effective_on})`;
       return `  ${day} ${at} ${op.kind} ${op.external_id} ${what}${effective}`;
     })
+    .concat(entered)
     .join('\n');
 }
 
@@ -409,14 +528,16 @@ describe.each([
       fc.property(planArb, (plan) => {
         const problems = outcome(name, policy, plan).found[property];
         if (problems.length > 0)
-          throw new Error(`${problems.slice(0, 5).join('\n')}\nevents:\n${describeOps(materialize(plan))}`);
+          throw new Error(
+            `${problems.slice(0, 5).join('\n')}\nevents:\n${describeOps(materialize(plan), materializeHolds(plan))}`,
+          );
       }),
       { numRuns: NUM_RUNS, seed: SEED },
     );
   });
 
   // A property that holds because the generator never got there proves nothing.
-  test('the generated ledgers reach every level, cure, re-entry, fee and duplicate', () => {
+  test('the generated ledgers reach every level, cure, re-entry, fee, fee reversal and duplicate', () => {
     const runs = fc
       .sample(planArb, { numRuns: NUM_RUNS, seed: SEED })
       .map((plan) => outcome(name, policy, plan).coverage);
@@ -427,6 +548,7 @@ describe.each([
       'late_fees',
       'nsf_fees',
       'fees_posted',
+      'fee_reversals',
       'duplicates',
       'rejected',
       'reentries',

@@ -4,7 +4,7 @@ import { asKnown, type EffectCommand, type NewEffect, type Update } from './effe
 import { planSteps } from './plan-steps.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
-import { lateFeesDue, nsfFeesDue } from './fees.ts';
+import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { earliestReminder, nextRentDueOn, reminderEffects, rentDueOn } from './reminders.ts';
@@ -129,6 +129,8 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
         (effect.status === 'scheduled' || effect.status === 'awaiting_approval') &&
         effect.type !== 'late_fee' &&
         effect.type !== 'nsf_fee' &&
+        // A fee reversal is owed to the tenant whatever the balance does.
+        effect.type !== 'fee_reversal' &&
         !effect.request_id &&
         // A reminder for the next due date is not part of the delinquency that was cured.
         effect.payload.reminder !== true
@@ -143,14 +145,41 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       if (h.status === 'awaiting_approval' || h.status === 'rejected') return false;
       return h.starts_on <= day && (h.ends_on === null ? h.status === 'active' : h.ends_on >= day);
     });
-  // Fees already on record per rent period, summed once: the cap counts each fee once.
+  // Late fees posted for days a backdated hold now covers: credited back, once each. Before the
+  // new fees below, so a period's cap counts what the tenant is still charged.
+  for (const reversal of feeReversalsDue(facts, known))
+    create({
+      key: reversal.key,
+      type: 'fee_reversal',
+      status: 'scheduled',
+      due_at: now,
+      payload: {
+        amount_cents: reversal.amount_cents,
+        reverses: reversal.fee_key,
+        on: reversal.on,
+        ...(reversal.period_due_on ? { period_due_on: reversal.period_due_on } : {}),
+        hold: reversal.hold.id,
+        kind: reversal.hold.kind,
+      },
+    });
+  // Fees already on record per rent period, summed once: the cap counts each fee once, and a
+  // reversed fee not at all.
   let feesByPeriod: Map<string, number> | undefined;
   const postedFees = (period: string) => {
     if (!feesByPeriod) {
       const sums = (feesByPeriod = new Map());
+      let reversed: Set<string> | undefined;
+      if (known.mightSome((e) => e.type === 'fee_reversal')) {
+        const keys = (reversed = new Set<string>());
+        known.each(
+          (e) => e.type === 'fee_reversal',
+          (e) => keys.add(String(e.payload.reverses)),
+        );
+      }
       const fee = (e: KnownEffect) =>
         e.type === 'late_fee' &&
-        (e.status === 'posted' || e.status === 'scheduled' || e.status === 'awaiting_approval');
+        (e.status === 'posted' || e.status === 'scheduled' || e.status === 'awaiting_approval') &&
+        !reversed?.has(e.key);
       const add = (e: KnownEffect) => {
         const due = String(e.payload.period_due_on);
         sums.set(due, (sums.get(due) ?? 0) + Number(e.payload.amount_cents ?? 0));

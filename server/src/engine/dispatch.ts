@@ -38,6 +38,8 @@ export function dispatchDecision(
   // Internal work (the CRM record, an agent's task) is never a contact, and a receipt for money
   // taken is owed whatever else is going on: holds and balance checks do not stop them.
   if (effect.type === 'crm_update' || effect.type === 'task' || effect.type === 'receipt') return { status: 'sent' };
+  // A late fee a backdated hold covers is credited back: no hold, balance or level stops that.
+  if (effect.type === 'fee_reversal') return { status: 'posted' };
   const holds = activeHolds(facts, facts.today);
   const stop = strongest(holds);
   if (stop?.effect === 'stop_all') {

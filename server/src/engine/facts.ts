@@ -56,6 +56,8 @@ export interface LeaseFacts {
     effective_on: string;
     reverses?: string;
     reason?: string;
+    /** 'arrears' for an entry Arrears posted itself (a fee reversal's credit): not money received. */
+    source?: 'arrears';
   }[];
   balance_cents: number;
   unapplied_credit_cents: number;
@@ -84,6 +86,12 @@ export interface Hold {
   status: 'awaiting_approval' | 'active' | 'kept' | 'broken' | 'released' | 'expired' | 'rejected';
   starts_on: string;
   ends_on: string | null;
+  /**
+   * The local day the hold was entered. A `starts_on` before it is a backdated hold, whose
+   * covered days reach back before anyone knew of it (fees already posted for them are
+   * reversed). Absent: the hold was entered on its `starts_on`.
+   */
+  recorded_on?: string;
   terms: {
     promises?: { by: string; amount_cents: number }[];
     installments?: { by: string; amount_cents: number }[];

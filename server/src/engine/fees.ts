@@ -1,7 +1,9 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
 import { addDays, daysBetween } from './days.ts';
-import type { LeaseFacts } from './facts.ts';
+import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
+import { holdEffect } from './holds.ts';
+import type { KnownEffects } from './known.ts';
 
 export interface FeeDraft {
   key: string;
@@ -109,4 +111,76 @@ export function nsfFeesDue(policy: PolicyDocument, facts: LeaseFacts): FeeDraft[
     });
   }
   return drafts;
+}
+
+export interface FeeReversalDraft {
+  /** `<fee key>:reversed`: one reversal per fee, ever, however often the lease is re-evaluated. */
+  key: string;
+  /** The late fee's own key (its ledger charge's external_id). */
+  fee_key: string;
+  /** The day the fee belongs to (the day it accrued for). */
+  on: string;
+  /** Exactly what was posted. */
+  amount_cents: number;
+  period_due_on?: string;
+  hold: Hold;
+}
+
+/** A hold that stops fees and was entered after its start: it reaches back over earlier days. */
+function backdatedFeeHold(hold: Hold): boolean {
+  const effect = holdEffect(hold);
+  if (effect !== 'pause' && effect !== 'stop_all') return false;
+  if (hold.status === 'awaiting_approval' || hold.status === 'rejected') return false;
+  return hold.starts_on < (hold.recorded_on ?? hold.starts_on);
+}
+
+/**
+ * The backdated hold that covers a day already behind it when it was entered: from its
+ * `starts_on` through its end, and no later than the day it was entered (a fee posted after
+ * that posted while the hold was not in force, e.g. waiting for approval). The first one on
+ * record wins, so the reversal names the same hold every time.
+ */
+function backdatedHoldOn(holds: readonly Hold[], day: string): Hold | undefined {
+  for (const h of holds) {
+    if (!backdatedFeeHold(h)) continue;
+    if (day < h.starts_on || day > (h.recorded_on ?? h.starts_on)) continue;
+    if (h.ends_on === null ? h.status === 'active' : h.ends_on >= day) return h;
+  }
+  return undefined;
+}
+
+/**
+ * Late fees Arrears posted for a day a hold now covers because it was entered late (a
+ * bankruptcy petition filed last week, a promise or payment in transit recorded a few days
+ * late, a backdated manual hold): each is reversed by a credit of exactly the posted amount.
+ * A fee for a day before the hold's start stays; a fee reversed stays reversed when the hold
+ * ends (its key is on record, so it is never posted again). Daily accrual: each covered day's
+ * own fee is reversed, the others stay.
+ */
+export function feeReversalsDue(facts: LeaseFacts, known: Pick<KnownEffects, 'each' | 'has'>): FeeReversalDraft[] {
+  if (!facts.holds.some(backdatedFeeHold)) return [];
+  const posted: KnownEffect[] = [];
+  known.each(
+    (e) => e.type === 'late_fee' && e.status === 'posted',
+    (e) => posted.push(e),
+  );
+  const drafts: FeeReversalDraft[] = [];
+  for (const e of posted) {
+    const key = `${e.key}:reversed`;
+    const on = String(e.payload.on);
+    const amount = Number(e.payload.amount_cents ?? 0);
+    if (!(amount > 0)) continue;
+    const hold = backdatedHoldOn(facts.holds, on);
+    if (!hold || known.has(key)) continue;
+    drafts.push({
+      key,
+      fee_key: e.key,
+      on,
+      amount_cents: amount,
+      ...(e.payload.period_due_on ? { period_due_on: String(e.payload.period_due_on) } : {}),
+      hold,
+    });
+  }
+  // The ledger's order: by the day each fee belongs to, then by key (the same on every run).
+  return drafts.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

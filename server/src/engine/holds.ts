@@ -49,11 +49,15 @@ export function disputedCents(facts: LeaseFacts): number {
     .reduce((sum, hold) => sum + (hold.terms.amount_cents ?? 0), 0);
 }
 
-/** Money received for the lease from a day on: payments and credits, minus their reversals. */
+/**
+ * Money received for the lease from a day on: payments and credits, minus their reversals. A
+ * credit Arrears posted itself (a late fee reversed) takes a fee back; nobody paid it.
+ */
 export function receivedSince(facts: LeaseFacts, from: string, through: string): number {
   const reversed = new Set(facts.credits.filter((c) => c.kind === 'reversal').map((c) => c.reverses));
   return facts.credits
-    .filter((c) => (c.kind === 'payment' || c.kind === 'credit') && !reversed.has(c.external_id))
+    .filter((c) => (c.kind === 'payment' || c.kind === 'credit') && c.source !== 'arrears')
+    .filter((c) => !reversed.has(c.external_id))
     .filter((c) => c.effective_on >= from && c.effective_on <= through)
     .reduce((sum, c) => sum + c.amount_cents, 0);
 }

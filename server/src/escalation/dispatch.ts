@@ -104,7 +104,27 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
     let payload: Record<string, unknown> = {};
     let status: string = outcome.status;
     let pending: Outbound | undefined;
-    if (outcome.status === 'posted') {
+    if (outcome.status === 'posted' && row.type === 'fee_reversal') {
+      // The ledger is append-only: a late fee a backdated hold covers is taken back by a credit
+      // of exactly its amount, keyed by this effect, which allocates like any other credit.
+      const today = localDate(now, facts.property.timezone);
+      const p = row.payload as { amount_cents: number; reverses: string; on: string; hold: string; kind: string };
+      const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
+        {
+          row: 1,
+          value: {
+            kind: 'credit',
+            lease_id: row.lease_id,
+            external_id: key,
+            amount_cents: Number(p.amount_cents),
+            effective_on: today,
+            memo: `late fee ${p.reverses} (${p.on}) reversed: hold ${p.hold} (${p.kind}) covers that day`,
+          },
+        },
+      ]);
+      if (result.rejected.length > 0) throw new Error(`fee reversal ${key} rejected: ${result.rejected[0]!.message}`);
+      payload = { posted_on: today };
+    } else if (outcome.status === 'posted') {
       const today = localDate(now, facts.property.timezone);
       const amount = Number(row.payload.amount_cents);
       const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
@@ -202,6 +222,9 @@ export async function dispatchEffect(scope: DispatchScope, key: string, now: Dat
       });
     await audit(`effect.${status}`, {
       type: row.type,
+      ...(row.type === 'fee_reversal'
+        ? { amount_cents: row.payload.amount_cents, reverses: row.payload.reverses, hold: row.payload.hold }
+        : {}),
       ...('reason' in outcome ? { reason: outcome.reason } : {}),
       ...('rule' in outcome && outcome.rule ? { rule: outcome.rule } : {}),
       ...(delivery ? { provider: delivery.provider } : {}),

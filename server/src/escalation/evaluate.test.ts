@@ -7,10 +7,13 @@ import { zonedInstant } from '../time/zoned.ts';
 import { contactGuard } from './guards.ts';
 import { dispatchEffect, dueEffects } from './dispatch.ts';
 import { evaluateLease, type EscalationScope } from './evaluate.ts';
+import { loadFacts } from './facts.ts';
 import { publishPolicy } from './policies.ts';
+import { insertHold } from './signals.ts';
 
 // The engine's I/O on real PostgreSQL: pinned policy versions, one effect per key under
-// concurrent evaluation, dispatch exactly once, and org isolation of the new tables.
+// concurrent evaluation, dispatch exactly once, a backdated hold's fee reversal posted once, and
+// org isolation of the new tables.
 let db: TestDatabase;
 const TZ = 'America/Los_Angeles';
 const at = (day: string, time = '00:00') => zonedInstant(day, time, TZ);
@@ -30,11 +33,11 @@ const v2 = PolicyDocument.parse({
 
 beforeAll(async () => {
   db = await openTestDatabase('evaluate');
-  await seedOrg(db, 'acme', [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }, { id: 'L3' }]);
+  await seedOrg(db, 'acme', [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }, { id: 'L3' }, { id: 'L4' }]);
   await seedOrg(db, 'other', [{ id: 'P1' }], [{ id: 'L1' }]);
   for (const org of ['acme', 'other'])
     await db.withOrg(org, (trx) => publishPolicy(trx, org, v1, 'admin', at('2026-02-01')));
-  const charges = ['L1', 'L2', 'L3'].map((lease, i) => ({
+  const charges = ['L1', 'L2', 'L3', 'L4'].map((lease, i) => ({
     row: i + 1,
     value: {
       kind: 'charge',
@@ -101,6 +104,92 @@ test('two workers evaluating one lease at once produce one effect, and it is dis
     trx('audit_log').where({ subject_id: 'L3:nudge:2026-03-01' }).pluck('action'),
   );
   expect(audit).toEqual(['effect.scheduled', 'effect.sent']);
+});
+
+test('a bankruptcy entered Mar 12 from Mar 4 credits the Mar 7 fee back once, however often it runs', async () => {
+  const fees = PolicyDocument.parse({
+    id: 'fees',
+    name: 'Flat fee',
+    levels: [{ id: 'L1', days: { min: 10 }, steps: [] }],
+    late_fees: { default_terms: { kind: 'flat', amount_cents: 7500 } },
+  });
+  await db.withOrg('acme', (trx) => publishPolicy(trx, 'acme', fees, 'admin', at('2026-02-01')));
+  const feeScope: EscalationScope = { db, orgId: 'acme', policyFor: () => ({ id: 'fees' }) };
+  const dispatchScope = {
+    db,
+    orgId: 'acme',
+    guard: contactGuard,
+    paymentLinkBase: 'https://pay.test',
+    ports: sandboxPorts(),
+  };
+  const fee = 'L4:late_fee:2026-03-01';
+  await evaluateLease(feeScope, 'L4', { type: 'evaluate', cause: 'schedule' }, at('2026-03-07'), SYSTEM);
+  expect(await dispatchEffect(dispatchScope, fee, at('2026-03-07', '08:00'))).toMatchObject({ status: 'posted' });
+
+  const entered = at('2026-03-12', '10:00');
+  await db.withOrg('acme', (trx) =>
+    insertHold(
+      { trx, orgId: 'acme', leaseId: 'L4', now: entered, timezone: TZ },
+      'BK-4',
+      'bankruptcy',
+      'active',
+      '2026-03-04',
+      null,
+      { chapter: 7 },
+      'agent-1',
+    ),
+  );
+  const evaluations = await Promise.all(
+    [1, 2].map(() => evaluateLease(feeScope, 'L4', { type: 'evaluate', cause: 'hold' }, entered, SYSTEM)),
+  );
+  const reversals = evaluations.flatMap((e) =>
+    e.commands.flatMap((c) => (c.op === 'create' && c.effect.type === 'fee_reversal' ? [c.effect] : [])),
+  );
+  expect(reversals).toEqual([
+    expect.objectContaining({
+      key: `${fee}:reversed`,
+      status: 'scheduled',
+      payload: expect.objectContaining({ amount_cents: 7500, reverses: fee, hold: 'BK-4', kind: 'bankruptcy' }),
+    }),
+  ]);
+  const dispatched = await Promise.all([1, 2].map(() => dispatchEffect(dispatchScope, `${fee}:reversed`, entered)));
+  expect(dispatched.filter((d) => d !== null)).toEqual([expect.objectContaining({ status: 'posted' })]);
+  const again = await evaluateLease(feeScope, 'L4', { type: 'evaluate', cause: 'schedule' }, at('2026-03-13'), SYSTEM);
+  expect(again.commands.filter((c) => c.op === 'create' && c.effect.type === 'fee_reversal')).toEqual([]);
+
+  const { entries, audit, facts } = await db.withOrg('acme', async (trx) => ({
+    entries: await trx('ledger_entries')
+      .where({ org_id: 'acme', lease_id: 'L4' })
+      .whereNot({ kind: 'charge' })
+      .select('kind', 'source', 'external_id', 'amount_cents', 'effective_on', 'memo'),
+    audit: await trx('audit_log')
+      .where({ subject_id: `${fee}:reversed` })
+      .orderBy('seq')
+      .select('action', 'data'),
+    facts: await loadFacts(trx, 'acme', 'L4', at('2026-03-13')),
+  }));
+  expect(entries).toEqual([
+    {
+      kind: 'credit',
+      source: 'arrears',
+      external_id: `${fee}:reversed`,
+      amount_cents: 7500,
+      effective_on: expect.anything(),
+      memo: `late fee ${fee} (2026-03-07) reversed: hold BK-4 (bankruptcy) covers that day`,
+    },
+  ]);
+  expect(audit.map((a) => a.action)).toEqual(['effect.scheduled', 'effect.posted']);
+  expect(audit[1]!.data).toMatchObject({ type: 'fee_reversal', amount_cents: 7500, reverses: fee, hold: 'BK-4' });
+  // The balance is the rent alone; the credit allocated like any credit, to the oldest charge.
+  expect(facts.balance_cents).toBe(100_000);
+  expect(facts.open_charges.map((c) => [c.charge_type, c.open_cents])).toEqual([
+    ['rent', 92_500],
+    ['late_fee', 7500],
+  ]);
+  expect(facts.credits).toEqual([expect.objectContaining({ external_id: `${fee}:reversed`, source: 'arrears' })]);
+  expect(facts.holds).toEqual([
+    expect.objectContaining({ id: 'BK-4', starts_on: '2026-03-04', recorded_on: '2026-03-12' }),
+  ]);
 });
 
 test('effects, holds and policies are visible to their own org only', async () => {

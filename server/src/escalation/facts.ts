@@ -1,6 +1,7 @@
 import type { LateFeeTerms } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
+import { localDate } from '../time/zoned.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
 
 export interface LeaseContext {
@@ -55,7 +56,7 @@ select
      where e.org_id = :org and e.lease_id = :lease) as balance,
   (select coalesce(jsonb_agg(c order by c.effective_on, c.id), '[]') from (
      select e.id, e.external_id, e.kind, e.amount_cents, to_char(e.effective_on, 'YYYY-MM-DD') as effective_on,
-            r.external_id as reverses, e.memo as reason
+            r.external_id as reverses, e.memo as reason, e.source
      from l join ledger_entries e on e.effective_on <= l.today
      left join ledger_entries r on r.id = e.reverses_id
      where e.org_id = :org and e.lease_id = :lease and e.kind <> 'charge') c) as credits,
@@ -89,7 +90,11 @@ interface ContextRow {
   lease: Record<string, unknown> | null;
   open_charges: LeaseFacts['open_charges'];
   balance: number | string;
-  credits: (LeaseFacts['credits'][number] & { reverses: string | null; reason: string | null })[];
+  credits: (Omit<LeaseFacts['credits'][number], 'source'> & {
+    reverses: string | null;
+    reason: string | null;
+    source: string;
+  })[];
   tenants: LeaseFacts['tenants'];
   holds: Record<string, unknown>[];
   contact: { id: string; phone_timezone: string | null; email: boolean; phone: boolean } | null;
@@ -104,7 +109,7 @@ interface ContextRow {
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
   const result = await prepared(
     trx,
-    'arrears_lease_context_v1',
+    'arrears_lease_context_v2',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, lease: leaseId }),
   );
   const row = result.rows[0]!;
@@ -160,6 +165,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       effective_on: c.effective_on,
       ...(c.reverses ? { reverses: c.reverses } : {}),
       ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.source === 'arrears' ? { source: 'arrears' as const } : {}),
     })),
     balance_cents: balance,
     next_entry_on: row.next_entry_on,
@@ -171,6 +177,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       status: h.status as Hold['status'],
       starts_on: h.starts_on as string,
       ends_on: (h.ends_on as string | null) ?? null,
+      recorded_on: localDate(new Date(h.created_at as string), l.timezone as string),
       terms: h.terms as Hold['terms'],
       created_by: h.created_by as string,
     })),

@@ -14,6 +14,7 @@ export interface SimulationReport {
 /** Fields of an effect's payload that belong in the public output, in a fixed order. */
 const PUBLIC_FIELDS = [
   'amount_cents',
+  'reverses',
   'notice',
   'notice_id',
   'template',

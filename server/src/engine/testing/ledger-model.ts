@@ -1,9 +1,9 @@
-import type { ChargeType, PolicyDocument } from '@arrears/shared';
+import type { ChargeType, LateFeeTerms, PolicyDocument } from '@arrears/shared';
 import { localDate, zonedInstant, addCalendarDays } from '../../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision } from '../decide.ts';
 import { dispatchDecision, type ContactGuard } from '../dispatch.ts';
 import { asKnown, type EffectCommand } from '../effects.ts';
-import type { KnownEffect, LeaseFacts } from '../facts.ts';
+import type { Hold, KnownEffect, LeaseFacts } from '../facts.ts';
 import { reachableTenant } from './facts-fixture.ts';
 
 /**
@@ -28,7 +28,14 @@ export type LedgerOp =
       due_on: string;
       effective_on: string;
     }
-  | { kind: 'payment' | 'credit' | 'write_off'; external_id: string; amount_cents: number; effective_on: string }
+  | {
+      kind: 'payment' | 'credit' | 'write_off';
+      external_id: string;
+      amount_cents: number;
+      effective_on: string;
+      /** A credit Arrears posted itself (a fee reversal), as the loader marks it. */
+      source?: 'arrears';
+    }
   /** Undoes all of a payment (production refuses partial reversals), so it carries no amount. */
   | { kind: 'reversal'; external_id: string; reverses: string; effective_on: string; reason?: string };
 
@@ -57,6 +64,12 @@ export class Ledger {
   private readonly entries: Entry[] = [];
   private readonly byId = new Map<string, Entry>();
   private readonly allocations: Allocation[] = [];
+  private readonly lateFee: LateFeeTerms;
+
+  /** The lease's late-fee terms: $75 flat unless given. */
+  constructor(lateFee: LateFeeTerms = { kind: 'flat', amount_cents: LATE_FEE_CENTS }) {
+    this.lateFee = lateFee;
+  }
 
   /**
    * Appends one delivered event and allocates, as ingest does: the same external_id twice counts
@@ -185,6 +198,7 @@ export class Ledger {
         amount_cents,
         effective_on: op.effective_on,
         ...(op.kind === 'reversal' ? { reverses: op.reverses, reason: op.reason ?? 'nsf' } : {}),
+        ...(op.kind !== 'charge' && op.kind !== 'reversal' && op.source ? { source: op.source } : {}),
       }));
     return {
       org: { reg_f_for_all: false, fee_review: false, partial_payment_after_notice: 'accept_with_receipt' },
@@ -202,7 +216,7 @@ export class Ledger {
         rent_cents: RENT_CENTS,
         due_day: 1,
         grace_days: GRACE_DAYS,
-        late_fee: { kind: 'flat', amount_cents: LATE_FEE_CENTS },
+        late_fee: this.lateFee,
         collector: 'first_party',
         segment: null,
         cure_days: null,
@@ -256,6 +270,16 @@ export interface TimedOp {
   op: LedgerOp;
 }
 
+/**
+ * A hold entered at a local day and wall-clock time. Its `recorded_on` is that day unless given:
+ * a `starts_on` before it is a backdated hold.
+ */
+export interface TimedHold {
+  day: string;
+  at: string;
+  hold: Hold;
+}
+
 export interface StoredEffect extends KnownEffect {
   reason: string | null;
   created_at: Date;
@@ -263,13 +287,15 @@ export interface StoredEffect extends KnownEffect {
 
 export interface Evaluation {
   index: number;
-  cause: 'schedule' | 'ledger' | 'dispatch';
+  cause: 'schedule' | 'ledger' | 'dispatch' | 'hold';
   /** A second identical call right after the first was applied: it must change nothing. */
   rerun: boolean;
   now: Date;
   today: string;
   state: CaseState;
   facts: LeaseFacts;
+  /** The action ledger the decision was given. */
+  known: readonly KnownEffect[];
   decision: Decision;
   /** Keys of `create` commands that named an effect already on record (the table would ignore them). */
   duplicateCreates: string[];
@@ -282,12 +308,18 @@ export interface DriverRun {
   /** Each delivered op with what the ledger did with it, in delivery order. */
   deliveries: { op: LedgerOp; day: string; at: string; result: PostResult }[];
   state: CaseState;
+  /** The holds as they stand at the end (hold outcomes applied). */
+  holds: Hold[];
 }
 
 export interface DriverOptions {
   start: string;
   days: number;
   ops: readonly TimedOp[];
+  /** Holds entered during the run, each followed by an evaluation (as simulate does). */
+  holds?: readonly TimedHold[];
+  /** The lease's late-fee terms (default $75 flat). */
+  lateFee?: LateFeeTerms;
   /**
    * Re-run each scheduled and ledger-triggered decision once more after applying it (a retry, a
    * second worker). Default true. Decisions after a dispatch are not re-run: they are the same
@@ -303,17 +335,21 @@ const ALLOW_ALL: ContactGuard = () => ({ ok: true });
  * Runs the lease day by day: at each local midnight, whatever became due is dispatched (fees are
  * posted to the ledger, like escalation/dispatch.ts) and the lease is evaluated; each ledger op
  * is delivered at its time and followed by an evaluation; every dispatch is followed by one too,
- * as simulate does. Commands are applied the way applyCommands does: a create whose key exists is
- * ignored, an update sets the status. Unlike simulate, every day is evaluated whatever the last
- * decision's `wake_on` said, so a test can check that the days the scan would skip change nothing.
+ * as simulate does; so is every hold entered. Commands are applied the way applyCommands does: a
+ * create whose key exists is ignored, an update sets the status, a hold outcome ends the hold.
+ * Unlike simulate, every day is evaluated whatever the last decision's `wake_on` said, so a test
+ * can check that the days the scan would skip change nothing.
  */
 export function runLedger(policy: PolicyDocument, options: DriverOptions): DriverRun {
   const rerun = options.rerun ?? true;
-  const ledger = new Ledger();
+  const ledger = new Ledger(options.lateFee);
   const effects = new Map<string, StoredEffect>();
   const evaluations: Evaluation[] = [];
   const deliveries: DriverRun['deliveries'] = [];
   let state: CaseState = INITIAL_STATE;
+  let holds: Hold[] = [];
+  const facts = (today: string): LeaseFacts =>
+    holds.length === 0 ? ledger.facts(today) : { ...ledger.facts(today), holds };
 
   const known = (): KnownEffect[] => [...effects.values()].map(({ created_at: _created, ...effect }) => effect);
 
@@ -336,8 +372,12 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
           reason: command.reason ?? effect.reason,
           payload: command.payload ? { ...effect.payload, ...command.payload } : effect.payload,
         });
+      } else if (command.op === 'hold') {
+        // As applyCommands: only an active hold takes an outcome.
+        holds = holds.map((h) =>
+          h.id === command.id && h.status === 'active' ? { ...h, status: command.status, ends_on: command.ends_on } : h,
+        );
       }
-      // `hold` commands: the model has no holds, so the engine never returns one.
     }
     return duplicates;
   };
@@ -345,8 +385,9 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
   const evaluate = (cause: Evaluation['cause'], now: Date) => {
     for (const again of rerun && cause !== 'dispatch' ? [false, true] : [false]) {
       const today = localDate(now, TZ);
-      const facts = ledger.facts(today);
-      const decision = decide(policy, state, { type: 'evaluate', cause, facts, known: known() }, now);
+      const given = facts(today);
+      const effectsGiven = known();
+      const decision = decide(policy, state, { type: 'evaluate', cause, facts: given, known: effectsGiven }, now);
       const duplicateCreates = apply(decision.commands, now);
       evaluations.push({
         index: evaluations.length,
@@ -355,7 +396,8 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
         now,
         today,
         state,
-        facts,
+        facts: given,
+        known: effectsGiven,
         decision,
         duplicateCreates,
       });
@@ -374,13 +416,24 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
       const now = new Date(next.due_at);
       const today = localDate(now, TZ);
       const { reason: _reason, created_at: _created, ...effect } = next;
-      const outcome = dispatchDecision(policy, effect, ledger.facts(today), now, ALLOW_ALL);
+      const outcome = dispatchDecision(policy, effect, facts(today), now, ALLOW_ALL);
       if (outcome.status === 'deferred') {
         effects.set(next.key, { ...next, due_at: outcome.until.toISOString() });
         continue;
       }
       let payload: Record<string, unknown> = {};
-      if (outcome.status === 'posted') {
+      if (outcome.status === 'posted' && next.type === 'fee_reversal') {
+        // As escalation/dispatch.ts: a credit of exactly the fee, keyed by the reversal.
+        const result = ledger.post({
+          kind: 'credit',
+          external_id: next.key,
+          amount_cents: Number(next.payload.amount_cents),
+          effective_on: today,
+          source: 'arrears',
+        });
+        if (result !== 'inserted') throw new Error(`fee reversal ${next.key} ${result}`);
+        payload = { posted_on: today };
+      } else if (outcome.status === 'posted') {
         const result = ledger.post({
           kind: 'charge',
           external_id: next.key,
@@ -403,8 +456,9 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
     }
   };
 
-  const byDay = new Map<string, TimedOp[]>();
-  for (const timed of options.ops) byDay.set(timed.day, [...(byDay.get(timed.day) ?? []), timed]);
+  const byDay = new Map<string, (TimedOp | TimedHold)[]>();
+  for (const timed of [...options.ops, ...(options.holds ?? [])])
+    byDay.set(timed.day, [...(byDay.get(timed.day) ?? []), timed]);
   for (let i = 0; i < options.days; i++) {
     const day = addCalendarDays(options.start, i);
     const midnight = zonedInstant(day, '00:00', TZ);
@@ -415,10 +469,15 @@ export function runLedger(policy: PolicyDocument, options: DriverOptions): Drive
     for (const timed of todays) {
       const at = zonedInstant(day, timed.at, TZ);
       dispatchUntil(at);
+      if ('hold' in timed) {
+        holds = [...holds, { recorded_on: day, ...timed.hold }];
+        evaluate('hold', at);
+        continue;
+      }
       const result = ledger.post(timed.op);
       deliveries.push({ op: timed.op, day, at: timed.at, result });
       evaluate('ledger', at);
     }
   }
-  return { evaluations, effects, ledger, deliveries, state };
+  return { evaluations, effects, ledger, deliveries, state, holds };
 }
