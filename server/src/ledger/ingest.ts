@@ -5,7 +5,7 @@ import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { noteLedgerWrites } from '../db/statistics.ts';
 import { allocateOpenItems } from './allocate.ts';
-import { raiseWatermark, refreshLeaseDues } from './lease-dues.ts';
+import { raiseWatermark } from './lease-dues.ts';
 import { mergeStage } from './merge.ts';
 import { createStage, loadStage } from './stage.ts';
 import { validateLedgerRecords, type NumberedRecord } from './validate.ts';
@@ -64,14 +64,9 @@ export async function ingestChunk(
   // Statuses changed during the merge; fresh statistics let the allocation plan hash-join
   // per lease instead of assuming one affected lease and nesting loops.
   await trx.raw('analyze ledger_stage');
-  const allocations = await allocateOpenItems(
-    trx,
-    ctx.orgId,
-    `select distinct lease_id from ledger_stage where status = 'inserted'`,
-    ctx.now,
-  );
+  // Allocation, open items and lease_dues of the touched leases, in one statement.
+  const allocations = merged.inserted > 0 ? await allocateOpenItems(trx, ctx.orgId, ctx.now) : 0;
   if (merged.inserted > 0) {
-    await refreshLeaseDues(trx, ctx.orgId, `select distinct lease_id from ledger_stage where status = 'inserted'`);
     const latest = await trx.raw<{ rows: { day: string | null }[] }>(
       `select to_char(max(effective_on), 'YYYY-MM-DD') as day from ledger_stage where status = 'inserted'`,
     );
