@@ -11,6 +11,8 @@ import { secureOrgTables } from './row-level-security.ts';
  * transaction as the entries and allocations they summarise (under the lease lock), and
  * allocation reads a handful of rows per lease. After every allocation a lease has open charges
  * or available credits, never both. Derived state: the history stays the source of truth.
+ * They are also the current state aging reads as of a day on or after the org's watermark
+ * (replacing lease_dues, which 001 created and every chunk rebuilt for its leases).
  */
 const schema = `
 create table open_items (
@@ -43,6 +45,11 @@ from ledger_entries e
 left join (select credit_id, sum(amount_cents) as amount from allocations group by credit_id) u on u.credit_id = e.id
 where e.kind in ('payment', 'credit', 'write_off') and e.amount_cents - coalesce(u.amount, 0) > 0
   and not exists (select 1 from ledger_entries r where r.reverses_id = e.id);
+
+-- Superseded: aging's current state is now read from open_items (an open charge per row by due
+-- date, an available credit per row), so nothing maintains lease_dues any more. Derived data,
+-- dropped rather than left to go stale.
+drop table lease_dues;
 `;
 
 export const openItems: Migration = {

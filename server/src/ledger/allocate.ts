@@ -2,7 +2,7 @@ import type { Trx } from '../db/database.ts';
 
 /** What one allocation pass works on: SQL fragments over the current transaction's tables. */
 export interface AllocationInput {
-  /** `select lease_id …`: the leases to allocate (and whose lease_dues to refresh); distinct. */
+  /** `select lease_id …`: the leases to allocate; distinct. */
   leases: string;
   /**
    * `select lease_id, id, kind, due_on, effective_on, amount_cents …`: entries new to
@@ -31,19 +31,16 @@ export const NOTHING_FRESH = `select null::text as lease_id, null::bigint as id,
 /**
  * Applies every available credit-side amount (payments, credits, write-offs that are not
  * reversed) to open charges of the same lease, oldest due date first, as explicit allocation
- * rows, and brings open_items and lease_dues of those leases up to date — one set-based
- * statement. Set-based FIFO: lay a lease's open charges (by due date, then id) and its
- * available credits (by effective day, then id) end to end on two running-sum axes; each
- * overlap of a charge interval with a credit interval is one allocation, and each item keeps
- * what its interval has beyond the other side's total.
+ * rows, and brings the leases' open_items up to date — one set-based statement. Set-based
+ * FIFO: lay a lease's open charges (by due date, then id) and its available credits (by
+ * effective day, then id) end to end on two running-sum axes; each overlap of a charge
+ * interval with a credit interval is one allocation, and each item keeps what its interval has
+ * beyond the other side's total.
  *
  * Reads only open items — a handful of rows per lease — never the lease's history: open_items
- * holds exactly the open charges and available credits (see migration 005), kept by this
- * statement and by the merge's reversal step, under the lease locks the ingest holds.
- *
- * lease_dues is derived from the same open items: per due date with an open charge, what those
- * charges were charged and what has been applied to them, plus one '-infinity' row per lease
- * holding minus its unapplied credit. Rows that did not change are not rewritten.
+ * holds exactly the open charges and available credits (migration 005), kept by this
+ * statement and by the merge's reversal step, under the lease locks the ingest holds. It is
+ * also the current state aging reads (a day on or after the watermark).
  */
 export async function allocateOpenItems(trx: Trx, orgId: string, now: Date, input: AllocationInput = STAGED) {
   const result = await trx.raw<{ rows: { allocations: number }[] }>(
@@ -87,28 +84,9 @@ export async function allocateOpenItems(trx: Trx, orgId: string, now: Date, inpu
      opened as (
        insert into open_items (org_id, lease_id, entry_id, kind, due_on, effective_on, amount_cents, open_cents)
        select ?, lease_id, id, kind, due_on, effective_on, amount_cents, remaining
-       from settled where not stored and remaining > 0),
-     dues as materialized (
-       select lease_id, due_on, sum(amount_cents) as charged, sum(amount_cents - remaining) as allocated
-       from settled where kind = 'charge' and remaining > 0
-       group by lease_id, due_on
-       union all
-       select t.lease_id, '-infinity'::date, -coalesce(sum(s.remaining) filter (where s.kind = 'credit'), 0), 0
-       from touched t left join settled s on s.lease_id = t.lease_id
-       group by t.lease_id),
-     kept as (
-       insert into lease_dues (org_id, lease_id, due_on, charged_cents, allocated_cents)
-       select ?, lease_id, due_on, charged, allocated from dues
-       on conflict (org_id, lease_id, due_on) do update
-         set charged_cents = excluded.charged_cents, allocated_cents = excluded.allocated_cents
-         where (lease_dues.charged_cents, lease_dues.allocated_cents)
-               is distinct from (excluded.charged_cents, excluded.allocated_cents)),
-     gone as (
-       delete from lease_dues d
-       where d.org_id = ? and d.lease_id in (select lease_id from touched)
-         and not exists (select 1 from dues n where n.lease_id = d.lease_id and n.due_on = d.due_on))
+       from settled where not stored and remaining > 0)
      select count(*)::int8 as allocations from applied`,
-    [orgId, orgId, now, orgId, orgId, orgId, orgId, orgId],
+    [orgId, orgId, now, orgId, orgId, orgId],
   );
   return result.rows[0]?.allocations ?? 0;
 }

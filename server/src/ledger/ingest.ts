@@ -5,7 +5,7 @@ import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { noteLedgerWrites } from '../db/statistics.ts';
 import { allocateOpenItems } from './allocate.ts';
-import { raiseWatermark } from './lease-dues.ts';
+import { raiseWatermark } from './watermark.ts';
 import { mergeStage } from './merge.ts';
 import { createStage, loadStage } from './stage.ts';
 import { validateLedgerRecords, type NumberedRecord } from './validate.ts';
@@ -64,7 +64,7 @@ export async function ingestChunk(
   // Statuses changed during the merge; fresh statistics let the allocation plan hash-join
   // per lease instead of assuming one affected lease and nesting loops.
   await trx.raw('analyze ledger_stage');
-  // Allocation, open items and lease_dues of the touched leases, in one statement.
+  // Allocation and the open items of the touched leases, in one statement.
   const allocations = merged.inserted > 0 ? await allocateOpenItems(trx, ctx.orgId, ctx.now) : 0;
   if (merged.inserted > 0) {
     const latest = await trx.raw<{ rows: { day: string | null }[] }>(

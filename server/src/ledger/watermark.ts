@@ -2,7 +2,7 @@ import type { Trx } from '../db/database.ts';
 
 /**
  * The org's watermark: the latest effective day in its ledger. Aging as of a day on or after
- * it reads the maintained state (lease_dues, written by allocateOpenItems); an earlier day
+ * it reads the maintained state (open_items, written by allocateOpenItems); an earlier day
  * needs the history.
  */
 export async function raiseWatermark(trx: Trx, orgId: string, lastEffectiveOn: string | null): Promise<void> {
