@@ -61,9 +61,6 @@ export async function ingestChunk(
     [ctx.orgId],
   );
   const merged = await mergeStage(trx, { ...ctx, hasReversals: valid.some((v) => v.event.kind === 'reversal') });
-  // Statuses changed during the merge; fresh statistics let the allocation plan hash-join
-  // per lease instead of assuming one affected lease and nesting loops.
-  await trx.raw('analyze ledger_stage');
   // Allocation and the open items of the touched leases, in one statement.
   const allocations = merged.inserted > 0 ? await allocateOpenItems(trx, ctx.orgId, ctx.now) : 0;
   if (merged.inserted > 0) {
