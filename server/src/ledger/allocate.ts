@@ -12,11 +12,7 @@ export interface AllocationInput {
   fresh: string;
 }
 
-/**
- * The ingest's input: what the merge inserted into the stage, minus payments reversed in it.
- * The stage's statistics predate the merge (every row was 'new' then), so no join here depends
- * on an estimate of the inserted rows: NOT IN runs as one hashed subplan whatever the estimate.
- */
+/** The ingest's input: what the merge inserted into the stage, minus payments reversed in it. */
 export const STAGED: AllocationInput = {
   leases: `select distinct lease_id from ledger_stage where status = 'inserted'`,
   fresh: `

@@ -61,6 +61,10 @@ export async function ingestChunk(
     [ctx.orgId],
   );
   const merged = await mergeStage(trx, { ...ctx, hasReversals: valid.some((v) => v.event.kind === 'reversal') });
+  // Statuses changed during the merge: without fresh statistics of that one column the
+  // allocation is planned for one inserted row, and nested loops over its materialized sets
+  // (measured: 40 s instead of 0.5 s for a 10,000-event chunk).
+  await trx.raw('analyze ledger_stage (status)');
   // Allocation and the open items of the touched leases, in one statement.
   const allocations = merged.inserted > 0 ? await allocateOpenItems(trx, ctx.orgId, ctx.now) : 0;
   if (merged.inserted > 0) {
