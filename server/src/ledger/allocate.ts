@@ -82,7 +82,7 @@ export async function allocateOpenItems(trx: Trx, orgId: string, now: Date, inpu
      from laid`,
     [orgId],
   );
-  await trx.raw('analyze allocation_items');
+  await trx.raw('analyze allocation_items (lease_id, kind, stored)');
   const result = await trx.raw<{ rows: { allocations: number }[] }>(
     `with applied as (
        insert into allocations (org_id, lease_id, charge_id, credit_id, amount_cents, applied_on, charge_due_on, created_at)
