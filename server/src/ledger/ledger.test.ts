@@ -356,6 +356,9 @@ test('open items stay what the history says, chunk after chunk, and aging from t
     .catch((error: { rows?: unknown[] }) => error.rows);
   expect(maintained.length).toBeGreaterThan(0);
   expect(maintained).toEqual(rebuilt);
+  // Row-level security covers open items like every other table.
+  expect(await db.withOrg('org-a', (trx) => trx('open_items').where({ org_id: 'org-d' }))).toEqual([]);
+  expect(await db.withOrg('org-d', (trx) => trx('open_items').count('* as n'))).toEqual([{ n: maintained.length }]);
   // After allocation a lease has open charges or available credit, never both.
   for (const lease of leases) {
     const kinds = new Set(maintained.filter((o) => o.lease_id === lease).map((o) => o.kind));
