@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../server/src/db/database.ts';
-import { allocateOpenItems } from '../../server/src/ledger/allocate.ts';
+import { allocateOpenItems, NOTHING_FRESH, rebuildOpenItems } from '../../server/src/ledger/allocate.ts';
 import { agingSource, leaseAgingQuery, prepareAgingTransaction } from '../../server/src/ledger/aging.ts';
-import { raiseWatermark, refreshLeaseDues } from '../../server/src/ledger/lease-dues.ts';
+import { raiseWatermark } from '../../server/src/ledger/watermark.ts';
 import { AS_OF, leaseSpec, portfolioEvents } from './data.ts';
 import { LEDGER_ROW_COLUMNS, ledgerRow, seedPortfolio } from './load.ts';
 import type { BenchOptions } from './harness.ts';
@@ -71,7 +71,10 @@ async function load(db: Database, leases: number, rows: number): Promise<void> {
       allocated += await db.knex.transaction(async (trx) => {
         if (setup.length) await trx.raw('set local session_replication_role = replica');
         const affected = `select id as lease_id from leases where org_id = '${ORG}' and id between '${first}' and '${last}'`;
-        return allocateOpenItems(trx, ORG, affected, new Date());
+        // The COPYed ledger has no open items yet: derive them from the history, then allocate
+        // them. What stays open is the current state ingest maintains.
+        await rebuildOpenItems(trx, ORG, affected);
+        return allocateOpenItems(trx, ORG, new Date(), { leases: affected, fresh: NOTHING_FRESH });
       });
       await db.knex.raw('analyze allocations');
       progress(`  leases ${first}..${last}: ${int(allocated)} allocation rows so far`);
@@ -80,25 +83,13 @@ async function load(db: Database, leases: number, rows: number): Promise<void> {
     return allocated;
   });
   progress(`  ${int(allocation.value)} allocations in ${secs(allocation.ms)}`);
-  // What ingest maintains as it goes: the per-(lease, due date) current state and the watermark.
-  progress('deriving lease_dues (the current state ingest maintains) for every lease');
-  for (let from = 0; from < leases; from += ALLOCATION_BATCH) {
-    const first = leaseSpec(from).id;
-    const last = leaseSpec(Math.min(leases, from + ALLOCATION_BATCH) - 1).id;
-    await db.knex.transaction((trx) =>
-      refreshLeaseDues(
-        trx,
-        ORG,
-        `select id from leases where org_id = '${ORG}' and id between '${first}' and '${last}'`,
-      ),
-    );
-  }
+  // What ingest maintains as it goes: besides the open items (above), the watermark.
   await db.knex.transaction(async (trx) => {
     const latest = await trx.raw(`select to_char(max(effective_on), 'YYYY-MM-DD') as day from ledger_entries`);
     await raiseWatermark(trx, ORG, latest.rows[0].day);
   });
   progress('vacuum analyze');
-  for (const t of ['properties', 'leases', 'ledger_entries', 'allocations', 'lease_dues']) {
+  for (const t of ['properties', 'leases', 'ledger_entries', 'allocations', 'open_items']) {
     await db.knex.raw(`vacuum analyze ${t}`);
   }
 }

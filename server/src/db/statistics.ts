@@ -29,7 +29,7 @@ export async function noteLedgerWrites(db: Database, rows: number): Promise<void
   }
   counter.since += rows;
   if (counter.since < Math.max(1000, counter.baseline * 0.2)) return;
-  await db.knex.raw('analyze ledger_entries, allocations');
+  await db.knex.raw('analyze ledger_entries, allocations, open_items');
   counter.baseline += counter.since;
   counter.since = 0;
 }

@@ -7,7 +7,7 @@ export type AsOf = { date: string } | { instant: Date };
 
 /**
  * Where per-(lease, due date) amounts come from: the full history (any day) or the maintained
- * current state in lease_dues (a day on or after the org's ledger watermark).
+ * open items (a day on or after the org's ledger watermark).
  */
 export type AgingSource = 'history' | 'current';
 
@@ -49,12 +49,15 @@ export function leaseAgingQuery(
   };
   let perDue: string;
   if (source === 'current') {
-    // Nothing in the ledger is dated after the day asked for: the maintained state is the answer.
+    // Nothing in the ledger is dated after the day asked for: the maintained open items are the
+    // answer. Open charges are what is owed (by due date); available credits, minus that, are
+    // the rest of the balance (a lease with nothing open has no row and a zero balance).
     bindings.push(orgId);
     perDue = `
-      select lease_id, due_on, charged_cents - allocated_cents as bal,
-             case when due_on = '-infinity' then 0 else charged_cents - allocated_cents end as open
-      from lease_dues d where d.org_id = ? ${leaseScope('d.lease_id')}`;
+      select lease_id, coalesce(due_on, '-infinity') as due_on,
+             case when kind = 'charge' then open_cents else -open_cents end as bal,
+             case when kind = 'charge' then open_cents else 0 end as open
+      from open_items d where d.org_id = ? ${leaseScope('d.lease_id')}`;
   } else {
     bindings.push(orgId, date);
     const entriesScope = leaseScope('e.lease_id');

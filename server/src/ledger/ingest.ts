@@ -5,7 +5,7 @@ import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { noteLedgerWrites } from '../db/statistics.ts';
 import { allocateOpenItems } from './allocate.ts';
-import { raiseWatermark, refreshLeaseDues } from './lease-dues.ts';
+import { raiseWatermark } from './watermark.ts';
 import { mergeStage } from './merge.ts';
 import { createStage, loadStage } from './stage.ts';
 import { validateLedgerRecords, type NumberedRecord } from './validate.ts';
@@ -61,17 +61,13 @@ export async function ingestChunk(
     [ctx.orgId],
   );
   const merged = await mergeStage(trx, { ...ctx, hasReversals: valid.some((v) => v.event.kind === 'reversal') });
-  // Statuses changed during the merge; fresh statistics let the allocation plan hash-join
-  // per lease instead of assuming one affected lease and nesting loops.
-  await trx.raw('analyze ledger_stage');
-  const allocations = await allocateOpenItems(
-    trx,
-    ctx.orgId,
-    `select distinct lease_id from ledger_stage where status = 'inserted'`,
-    ctx.now,
-  );
+  // Statuses changed during the merge: without fresh statistics of that one column the
+  // allocation is planned for one inserted row, and nested loops over its materialized sets
+  // (measured: 40 s instead of 0.5 s for a 10,000-event chunk).
+  await trx.raw('analyze ledger_stage (status)');
+  // Allocation and the open items of the touched leases, in one statement.
+  const allocations = merged.inserted > 0 ? await allocateOpenItems(trx, ctx.orgId, ctx.now) : 0;
   if (merged.inserted > 0) {
-    await refreshLeaseDues(trx, ctx.orgId, `select distinct lease_id from ledger_stage where status = 'inserted'`);
     const latest = await trx.raw<{ rows: { day: string | null }[] }>(
       `select to_char(max(effective_on), 'YYYY-MM-DD') as day from ledger_stage where status = 'inserted'`,
     );

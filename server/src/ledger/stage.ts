@@ -28,7 +28,8 @@ export async function createStage(trx: Trx): Promise<void> {
       code text,
       field text,
       message text,
-      reverses_id bigint
+      reverses_id bigint,
+      entry_id bigint
     ) on commit drop`);
   await trx.raw('truncate ledger_stage');
 }
