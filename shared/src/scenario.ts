@@ -176,7 +176,17 @@ export const ScenarioEvent = z.discriminatedUnion(
         if (hold.kind === 'bankruptcy') need('chapter', 'a bankruptcy hold names the chapter (7, 11 or 13)');
         if (hold.kind === 'manual') need('until', 'a manual hold needs an end date');
       }),
-    z.object({ ...base, type: z.literal('hold_release'), hold: Id, by: Id, reason: z.string().min(1) }).strict(),
+    z
+      .object({
+        ...base,
+        type: z.literal('hold_release'),
+        hold: Id,
+        /** Beyond the minimum: the hold's lease, needed only when two leases use the same hold id. */
+        lease: Id.optional(),
+        by: Id,
+        reason: z.string().min(1),
+      })
+      .strict(),
     z.object({ ...leaseEvent, type: z.literal('flag'), by: Id, reason: z.string().min(1) }).strict(),
     z
       .object({ ...leaseEvent, type: z.literal('status'), status: z.enum(['grace_period', 'at_risk', 'current']) })
@@ -201,6 +211,8 @@ export const ScenarioEvent = z.discriminatedUnion(
         ...base,
         type: z.literal('approval'),
         request: Id,
+        /** Beyond the minimum: the request's lease, needed only when two leases use the same request id. */
+        lease: Id.optional(),
         decision: z.enum(['approve', 'reject']),
         by: Id,
         reason: z.string().optional(),
@@ -226,7 +238,13 @@ export const ScenarioEvent = z.discriminatedUnion(
       })
       .strict(),
     z.object({ ...leaseEvent, type: z.literal('conversation'), channel: z.enum(['call']) }).strict(),
-    z.object({ ...leaseEvent, type: z.literal('move_out'), deposit_applied_cents: Cents.default(0) }).strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('move_out'),
+        deposit_applied_cents: Cents.min(0, 'expected zero or a positive integer number of cents').default(0),
+      })
+      .strict(),
   ],
   {
     error: (issue) =>

@@ -1,0 +1,53 @@
+import { contactGuard } from '../escalation/guards.ts';
+import { parseScenario } from './load.ts';
+import { buildReport } from './report.ts';
+import { runScenario } from './run.ts';
+import { actionsOf } from './testing.ts';
+
+// Scenario files written by hand, as a customer or auditor would, that once went wrong.
+
+async function simulateText(text: string) {
+  const run = await runScenario(parseScenario(text), contactGuard);
+  try {
+    return await buildReport(run);
+  } finally {
+    await run.close();
+  }
+}
+
+test('two leases may use the same hold id: each gets its own hold, and a release naming the lease lifts only that one', async () => {
+  const report = await simulateText(
+    [
+      'version: 1',
+      'start: 2026-06-01',
+      'end: 2026-06-12',
+      'policy: default-residential',
+      'users: [{id: agent-1, role: agent}, {id: counsel-1, role: counsel}]',
+      'properties: [{id: CA, jurisdiction: US-CA, timezone: America/Los_Angeles, units: 30}]',
+      'leases:',
+      '  - {id: A, property: CA, kind: residential, rent_cents: 100000, due_day: 1, grace_days: 5,',
+      '     tenants: [{id: TA, name: A, email: a@example.test, phone: "+14155550501", sms_consent: true}]}',
+      '  - {id: B, property: CA, kind: residential, rent_cents: 100000, due_day: 1, grace_days: 5,',
+      '     tenants: [{id: TB, name: B, email: b@example.test, phone: "+14155550502", sms_consent: true}]}',
+      'events:',
+      '  - {at: 2026-06-01, type: charge, lease: A, id: R-06, kind: rent, amount_cents: 100000}',
+      '  - {at: 2026-06-01, type: charge, lease: B, id: R-06, kind: rent, amount_cents: 100000}',
+      '  - {at: "2026-06-02T10:00:00-07:00", type: hold, lease: A, id: H1, kind: bankruptcy, chapter: 7, by: agent-1}',
+      '  - {at: "2026-06-02T10:00:00-07:00", type: hold, lease: B, id: H1, kind: bankruptcy, chapter: 13, by: agent-1}',
+      '  - {at: "2026-06-05T10:00:00-07:00", type: hold_release, hold: H1, lease: B, by: counsel-1, reason: stay_relief_order}',
+      '  - {at: "2026-06-08T10:00:00-07:00", type: request, lease: A, id: CALL, action: call, by: agent-1}',
+      '  - {at: "2026-06-08T10:00:00-07:00", type: request, lease: B, id: CALL, action: call, by: agent-1}',
+    ].join('\n'),
+  );
+  // Before the fix the second H1 was silently dropped (hold ids were unique per org), so lease B
+  // was never under its bankruptcy stay.
+  expect(actionsOf(report, 'A', 'hold')).toMatchObject([{ status: 'posted', hold: 'A/H1', kind: 'bankruptcy' }]);
+  expect(actionsOf(report, 'B', 'hold')).toMatchObject([{ status: 'posted', hold: 'B/H1', kind: 'bankruptcy' }]);
+  expect(actionsOf(report, 'B', 'hold_release')).toMatchObject([{ status: 'posted', hold: 'B/H1' }]);
+  expect(report.final.A).toMatchObject({ holds: [{ id: 'A/H1', kind: 'bankruptcy', status: 'active' }] });
+  expect(report.final.B).toMatchObject({ holds: [] });
+  expect(actionsOf(report, 'A', 'call')).toMatchObject([
+    { request: 'CALL', status: 'blocked', reason: 'bankruptcy_stay' },
+  ]);
+  expect(actionsOf(report, 'B', 'call').filter((a) => a.request)).toMatchObject([{ request: 'CALL', status: 'sent' }]);
+});
