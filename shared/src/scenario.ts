@@ -10,7 +10,11 @@ import { CollectorCapacity, LateFeeTerms, LeaseKind, NoticeKind, PolicyDocument,
  * names is accepted exactly as written, and the product accepts a little more (marked below).
  */
 
-const Id = z.string({ message: 'expected a non-empty id' }).min(1, 'expected a non-empty id').max(200);
+/** Beyond the minimum: a number written bare (`id: 101`, a unit number) is the id "101". */
+const Id = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value),
+  z.string({ message: 'expected a non-empty id' }).min(1, 'expected a non-empty id').max(200),
+);
 
 export const UserRole = z.enum(['agent', 'manager', 'counsel', 'admin']);
 export type UserRole = z.infer<typeof UserRole>;

@@ -120,3 +120,19 @@ test('schema wording: missing fields, unknown fields, the policy union, the bank
     'policy: expected a built-in policy id (default-residential, default-commercial) or an inline policy document',
   );
 });
+
+test('bare numbers as ids are accepted (a unit number), a bare phone number gets a hint to quote it', () => {
+  const text = [
+    ...head.slice(0, 6),
+    'leases:',
+    '  - {id: 101, property: P1, kind: residential, rent_cents: 100000, due_day: 1, tenants: [{id: 7, name: A}]}',
+    'events:',
+    '  - {at: 2026-03-02, type: charge, lease: 101, id: 2026, kind: rent, amount_cents: 100000}',
+  ].join('\n');
+  const scenario = parseScenario(text);
+  expect(scenario.leases[0]).toMatchObject({ id: '101', tenants: [{ id: '7' }] });
+  expect(scenario.events[0]).toMatchObject({ lease: '101', id: '2026' });
+  expect(problems(text.replace('name: A}', 'name: A, phone: +14155550101}'))).toEqual([
+    'leases[0].tenants[0].phone: expected a phone number in quotes, e.g. "+14155550101" (bare, YAML reads it as a number)',
+  ]);
+});

@@ -103,9 +103,22 @@ function toProblems(issue: z.core.$ZodIssue, raw: Record<string, unknown>): Scen
       },
     ];
   }
+  if (issue.path.at(-1) === 'phone' && typeof valueAt(raw, issue.path) === 'number')
+    return [
+      { path, message: 'expected a phone number in quotes, e.g. "+14155550101" (bare, YAML reads it as a number)' },
+    ];
   if (issue.code === 'invalid_union' && issue.path.at(-1) === 'chapter')
     return [{ path: issuePath(issue.path), message: 'expected chapter 7, 11 or 13' }];
   return [{ path: issuePath(issue.path), message: issue.message }];
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node = raw;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
 }
 
 /** Whether the field at `path` is absent from an object that is there. */
@@ -138,12 +151,13 @@ interface View {
 
 function view(raw: Record<string, unknown>, parsed: Scenario | undefined): View {
   const list = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
+  const id = (value: unknown) => (typeof value === 'number' ? String(value) : value);
   const withId = <T>(value: unknown): Indexed<T & { id: string }>[] =>
-    list(value).flatMap((item, i) =>
-      item !== null && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string'
-        ? [{ i, item: item as T & { id: string } }]
-        : [],
-    );
+    list(value).flatMap((item, i) => {
+      if (item === null || typeof item !== 'object') return [];
+      const key = id((item as { id?: unknown }).id);
+      return typeof key === 'string' ? [{ i, item: { ...(item as T), id: key } }] : [];
+    });
   const date = (value: unknown) =>
     typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
       ? value
@@ -170,7 +184,7 @@ function view(raw: Record<string, unknown>, parsed: Scenario | undefined): View 
     })),
     leases: withId<{ property?: unknown; tenants?: unknown }>(raw.leases).map(({ i, item }) => ({
       i,
-      item: { id: item.id, property: item.property, tenants: withId<Record<string, unknown>>(item.tenants) },
+      item: { id: item.id, property: id(item.property), tenants: withId<Record<string, unknown>>(item.tenants) },
     })),
     events: parsed
       ? parsed.events.map((item, i) => ({ i, item }))
