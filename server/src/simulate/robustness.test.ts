@@ -51,3 +51,25 @@ test('two leases may use the same hold id: each gets its own hold, and a release
   ]);
   expect(actionsOf(report, 'B', 'call').filter((a) => a.request)).toMatchObject([{ request: 'CALL', status: 'sent' }]);
 });
+
+test('a hold_release timed before its hold (events in any order) is blocked, not a crash, and the hold still starts', async () => {
+  const report = await simulateText(
+    [
+      'version: 1',
+      'start: 2026-03-01',
+      'end: 2026-03-06',
+      'policy: default-residential',
+      'users: [{id: agent-1, role: agent}, {id: counsel-1, role: counsel}]',
+      'properties: [{id: CA, jurisdiction: US-CA, timezone: America/Los_Angeles, units: 5}]',
+      'leases:',
+      '  - {id: E1, property: CA, kind: residential, rent_cents: 100000, due_day: 1, tenants: [{id: T1, name: Sam}]}',
+      'events:',
+      '  - {at: 2026-03-03, type: hold_release, hold: H, by: counsel-1, reason: stay_relief_order}',
+      '  - {at: 2026-03-04, type: hold, lease: E1, id: H, kind: bankruptcy, chapter: 13, by: agent-1}',
+    ].join('\n'),
+  );
+  expect(actionsOf(report, 'E1', 'hold_release')).toMatchObject([
+    { at: '2026-03-03T00:00:00-08:00', status: 'blocked', reason: 'hold_not_recorded_yet', hold: 'H' },
+  ]);
+  expect(report.final.E1).toMatchObject({ holds: [{ id: 'H', kind: 'bankruptcy', status: 'active' }] });
+});

@@ -327,7 +327,10 @@ class Simulation {
         await this.ctx(lease, now, async (ctx) => {
           const holdId = this.holdId(lease, event.hold);
           const hold = await ctx.trx('holds').where({ org_id: SIM_ORG, id: holdId }).first();
-          const verdict = admitRelease(hold, actor.role, event.reason);
+          // A release timed before its hold (events are in any order) has nothing to lift yet.
+          const verdict: ReturnType<typeof admitRelease> = hold
+            ? admitRelease(hold, actor.role, event.reason)
+            : { ok: false, reason: 'hold_not_recorded_yet' };
           const key = `${lease}:hold:${event.hold}:release:${now.toISOString()}`;
           if (!verdict.ok) {
             await signals.recordEffect(
