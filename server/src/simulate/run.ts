@@ -44,7 +44,11 @@ export async function runScenario(scenario: Scenario, guard: ContactGuard): Prom
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const startedAt = zonedInstant(scenario.start, '00:00', scenario.properties[0]!.timezone);
+    // The portfolio exists from the earliest first midnight of any property (Guam's comes
+    // before Honolulu's): consents and the policy are in place before the first event.
+    const startedAt = new Date(
+      Math.min(...scenario.properties.map((p) => zonedInstant(scenario.start, '00:00', p.timezone).getTime())),
+    );
     const policyId = await seedScenario(db, scenario, startedAt);
     const sim = new Simulation(db, scenario, policyId, guard);
     await sim.run();
