@@ -2,7 +2,7 @@ import { contactGuard } from '../escalation/guards.ts';
 import { parseScenario } from './load.ts';
 import { buildReport } from './report.ts';
 import { runScenario } from './run.ts';
-import { actionsOf } from './testing.ts';
+import { actionsOf, simulateFile } from './testing.ts';
 
 // Scenario files written by hand, as a customer or auditor would, that once went wrong.
 
@@ -72,4 +72,30 @@ test('a hold_release timed before its hold (events in any order) is blocked, not
     { at: '2026-03-03T00:00:00-08:00', status: 'blocked', reason: 'hold_not_recorded_yet', hold: 'H' },
   ]);
   expect(report.final.E1).toMatchObject({ holds: [{ id: 'H', kind: 'bankruptcy', status: 'active' }] });
+});
+
+test('scenarios/robustness-portfolio.yaml: out of order, re-delivered, shared hold ids, DST quiet hours in two zones, same JSON twice', async () => {
+  const report = await simulateFile('robustness-portfolio.yaml');
+  // PAY-1 came three times (once in UTC): one cure.
+  expect(actionsOf(report, '101', 'cure')).toMatchObject([{ at: '2026-03-05T09:59:00-08:00', status: 'cured' }]);
+  expect(report.levels.filter((l) => l.lease === '101').map((l) => l.level)).toEqual(['L1', 'current']);
+  expect(actionsOf(report, '101', 'call')).toMatchObject([
+    { request: 'CALL-1', status: 'blocked', reason: 'bankruptcy_stay' },
+  ]);
+  expect(report.final['101']).toMatchObject({ holds: [{ id: '101/H1', kind: 'bankruptcy' }] });
+  // New York address, Chicago phone: both zones must be between 08:00 and 21:00, across DST.
+  const sms = actionsOf(report, 'NY-4C', 'sms').filter((a) => a.request);
+  expect(sms.map((a) => [a.request, a.at, a.status, a.reason ?? null])).toEqual([
+    ['SMS-0830', '2026-03-07T08:30:00-05:00', 'blocked', 'quiet_hours'],
+    ['SMS-0901', '2026-03-07T09:01:00-05:00', 'sent', null],
+    ['SMS-DST-0830', '2026-03-08T08:30:00-04:00', 'blocked', 'quiet_hours'],
+    ['SMS-DST-0900', '2026-03-08T09:00:00-04:00', 'sent', null],
+    ['SMS-2130', '2026-03-09T21:30:00-04:00', 'blocked', 'quiet_hours'],
+  ]);
+  expect(actionsOf(report, 'WA-9', 'hold_release')).toMatchObject([
+    { status: 'blocked', reason: 'hold_not_recorded_yet' },
+  ]);
+  expect(actionsOf(report, 'WA-9', 'hold')).toHaveLength(1);
+  expect(report.audit).toMatchObject({ verified: true });
+  expect(JSON.stringify(await simulateFile('robustness-portfolio.yaml'))).toBe(JSON.stringify(report));
 });
