@@ -19,10 +19,23 @@ const Id = z.preprocess(
 export const UserRole = z.enum(['agent', 'manager', 'counsel', 'admin']);
 export type UserRole = z.infer<typeof UserRole>;
 
-/** An ISO instant with offset, or a local date meaning 00:00 in the property's zone. */
-export const ScenarioTime = z.union([LocalDate, Instant], {
-  error: () => 'expected a local date YYYY-MM-DD or an ISO instant with offset',
-});
+/**
+ * An ISO instant with offset, or a local date meaning 00:00 in the property's zone. Beyond the
+ * minimum: ISO 8601 also lets an instant leave out the seconds (`2026-03-05T09:59-08:00`) or the
+ * offset's colon (`-0800`); those are read as `2026-03-05T09:59:00-08:00`.
+ */
+export const ScenarioTime = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+    if (!m) return value;
+    const offset = m[3] === 'Z' ? 'Z' : `${m[3]!.slice(0, 3)}:${m[3]!.slice(-2)}`;
+    return `${m[1]}${m[2] ?? ':00'}${offset}`;
+  },
+  z.union([LocalDate, Instant], {
+    error: () => 'expected a local date YYYY-MM-DD or an ISO instant with offset',
+  }),
+);
 
 const TimeZone = z.string().refine((zone) => {
   try {

@@ -136,3 +136,18 @@ test('bare numbers as ids are accepted (a unit number), a bare phone number gets
     'leases[0].tenants[0].phone: expected a phone number in quotes, e.g. "+14155550101" (bare, YAML reads it as a number)',
   ]);
 });
+
+test('an instant may leave out the seconds or the offset colon (ISO 8601); other shapes are refused with the path', () => {
+  const text = withEvents(
+    '{at: "2026-03-05T09:59-08:00", type: status, lease: L1, status: at_risk}',
+    '{at: "2026-03-05T09:59:30-0800", type: status, lease: L1, status: at_risk}',
+    '{at: "2026-03-05 09:59:00-08:00", type: status, lease: L1, status: at_risk}',
+    '{at: "2026-03-05T09:59:00", type: status, lease: L1, status: at_risk}',
+  );
+  expect(problems(text)).toEqual([
+    'events[2].at: expected a local date YYYY-MM-DD or an ISO instant with offset',
+    'events[3].at: expected a local date YYYY-MM-DD or an ISO instant with offset',
+  ]);
+  const scenario = parseScenario(withEvents('{at: "2026-03-05T09:59-0800", type: status, lease: L1, status: at_risk}'));
+  expect(scenario.events[0]!.at).toBe('2026-03-05T09:59:00-08:00');
+});
