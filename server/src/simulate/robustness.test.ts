@@ -99,3 +99,27 @@ test('scenarios/robustness-portfolio.yaml: out of order, re-delivered, shared ho
   expect(report.audit).toMatchObject({ verified: true });
   expect(JSON.stringify(await simulateFile('robustness-portfolio.yaml'))).toBe(JSON.stringify(report));
 });
+
+test('a commercial lease in a default-residential portfolio is on default-commercial, as in production', async () => {
+  const report = await simulateText(
+    [
+      'version: 1',
+      'start: 2026-07-01',
+      'end: 2026-07-07',
+      'policy: default-residential',
+      'properties: [{id: NY, jurisdiction: US-NY, timezone: America/New_York, units: 40}]',
+      'leases:',
+      '  - {id: SHOP, property: NY, kind: commercial, rent_cents: 500000, due_day: 1,',
+      '     tenants: [{id: T1, name: Shop, type: business, email: s@example.test, phone: "+12125550101", sms_consent: true}]}',
+      '  - {id: APT, property: NY, kind: residential, rent_cents: 200000, due_day: 1,',
+      '     tenants: [{id: T2, name: Apt, email: a@example.test, phone: "+12125550102", sms_consent: true}]}',
+      'events:',
+      '  - {at: 2026-07-01, type: charge, lease: SHOP, id: R-07, kind: rent, amount_cents: 500000}',
+      '  - {at: 2026-07-01, type: charge, lease: APT, id: R-07, kind: rent, amount_cents: 200000}',
+    ].join('\n'),
+  );
+  const steps = (lease: string) => actionsOf(report, lease).flatMap((a) => (a.step ? [String(a.step)] : []));
+  expect(steps('SHOP')).toContain('account-task');
+  expect(steps('SHOP')).not.toContain('late-sms');
+  expect(steps('APT')).toContain('late-sms');
+});

@@ -10,6 +10,7 @@ import { evaluateLease, type EscalationScope, type EvaluationInput } from '../es
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
+import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, seedScenario, throwawayDataDir } from './seed.ts';
@@ -92,7 +93,7 @@ class Simulation {
         ids.set(e.id, (ids.get(e.id) ?? new Set()).add(e.lease));
       }
     this.roles = new Map(s.users.map((u) => [u.id, u.role]));
-    this.scope = { db, orgId: SIM_ORG, policyFor: () => ({ id: policyId }) };
+    this.scope = { db, orgId: SIM_ORG, policyFor: (kind) => ({ id: policyForKind(s, policyId, kind) }) };
   }
 
   async run(): Promise<void> {
@@ -511,3 +512,16 @@ class Simulation {
 }
 
 const SYSTEM = { id: 'system:engine', role: 'system' as const };
+
+/**
+ * The scenario's policy, for the leases it applies to. A lease of a kind the policy's
+ * `applies_to.lease_kind` leaves out gets the built-in default for its kind, as in production
+ * (`orgPolicyFor`): a commercial lease in a `default-residential` portfolio is on
+ * `default-commercial`, not served a residential pay-or-quit.
+ */
+export function policyForKind(s: Scenario, policyId: string, kind: 'residential' | 'commercial'): string {
+  const document = typeof s.policy === 'string' ? BUILTIN_POLICIES.get(s.policy) : s.policy;
+  const kinds = document?.applies_to.lease_kind;
+  if (!kinds || kinds.includes(kind)) return policyId;
+  return kind === 'commercial' ? 'default-commercial' : 'default-residential';
+}
