@@ -183,9 +183,11 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       });
     }
 
-  if (event.type === 'evaluate' && sev.anchor_due_on && !stop)
+  // An SCRA hold blocks legal steps only (planSteps holds them back): contact and fees continue.
+  const planning = !stop || stop.effect === 'block_legal';
+  if (event.type === 'evaluate' && sev.anchor_due_on && planning)
     planSteps(policy, facts, sev, next, known, create, holds, now);
-  if (!stop) for (const effect of reminderEffects(policy, facts)) create(effect);
+  if (planning) for (const effect of reminderEffects(policy, facts)) create(effect);
   if (event.type === 'request') handleRequest(event, facts, sev, known, create, now);
   if (event.type === 'approval') handleApproval(event, facts, known, create, update, now);
 

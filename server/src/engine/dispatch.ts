@@ -1,12 +1,12 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { BANKRUPTCY_STAY_ACTIONS } from '../compliance/rules/federal-collection.ts';
+import { BANKRUPTCY_STAY_ACTIONS, SCRA_PROTECTIONS } from '../compliance/rules/federal-collection.ts';
 import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { localDate } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
 import { activeHolds, strongest } from './holds.ts';
-import { planNotice, type NoticeTerms } from './notices.ts';
+import { isLegalAction, planNotice, type NoticeTerms } from './notices.ts';
 import { levelRank, severity } from './severity.ts';
 
 export type DispatchOutcome =
@@ -45,6 +45,9 @@ export function dispatchDecision(
       ? { status: 'blocked', reason: 'bankruptcy_stay', rule: ruleRef(BANKRUPTCY_STAY_ACTIONS) }
       : { status: 'blocked', reason: 'deceased', rule: ruleRef(DECEASED_SCRUB) };
   }
+  // An SCRA hold that started after the step was drafted or approved: the step is refused now.
+  if (isLegalAction(effect.type, effect.payload.notice) && holds.some((h) => h.kind === 'scra'))
+    return { status: 'blocked', reason: 'hold_scra', rule: ruleRef(SCRA_PROTECTIONS) };
   const automated = effect.request_id === null;
   const sev = severity(policy, facts);
   switch (effect.type) {

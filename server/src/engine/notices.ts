@@ -14,6 +14,15 @@ export const LEGAL_NOTICES: readonly NoticeKind[] = [
   'notice_of_default',
 ];
 
+/**
+ * Steps an SCRA hold blocks (holds.ts): legal notices, referrals, agency placement and credit
+ * reporting. `action` is a policy step's action, a request's action or an effect's type.
+ */
+export function isLegalAction(action: string, notice?: unknown): boolean {
+  if (action === 'notice') return LEGAL_NOTICES.includes(notice as NoticeKind);
+  return action === 'referral' || action === 'escalate' || action === 'placement' || action === 'credit_report';
+}
+
 export interface NoticeTerms {
   notice: NoticeKind;
   rule: RuleRef;

@@ -1,11 +1,10 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { TERMINAL_ACTIONS } from '@arrears/shared';
 import { addDays, instant, instantIso } from './days.ts';
 import type { CaseState } from './decide.ts';
 import type { Create } from './effects.ts';
 import type { Hold, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
-import { LEGAL_NOTICES, planNotice } from './notices.ts';
+import { isLegalAction, LEGAL_NOTICES, planNotice } from './notices.ts';
 import { levelRank, type Severity } from './severity.ts';
 import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
@@ -88,12 +87,11 @@ export function planSteps(
     if (key === null) continue;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
     const { step } = planned;
-    const legal =
-      step.action === 'notice'
-        ? LEGAL_NOTICES.includes(step.notice!)
-        : TERMINAL_ACTIONS.includes(step.action) || step.action === 'placement' || step.action === 'credit_report';
+    // Under an SCRA hold a legal step waits (it is not drafted); once the hold ends it resumes
+    // like a paused step, on the first business day after it.
+    const legal = isLegalAction(step.action, step.notice);
     if (legal && blockLegal) continue;
-    let release = releaseDay(planned.day, facts.holds, 'US');
+    let release = releaseDay(planned.day, facts.holds, 'US', legal);
     if (release !== undefined && state.reopened_on && release < state.reopened_on) release = state.reopened_on;
     if (release === undefined || release > facts.today) continue;
     const base = {

@@ -1,4 +1,8 @@
-import { BANKRUPTCY_STAY_ACTIONS, CREDIT_FURNISHING_WAIT } from '../compliance/rules/federal-collection.ts';
+import {
+  BANKRUPTCY_STAY_ACTIONS,
+  CREDIT_FURNISHING_WAIT,
+  SCRA_PROTECTIONS,
+} from '../compliance/rules/federal-collection.ts';
 import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
@@ -6,8 +10,8 @@ import type { EngineEvent } from './decide.ts';
 import type { Create, Update } from './effects.ts';
 import type { LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
-import { activeHolds, strongest } from './holds.ts';
-import { LEGAL_NOTICES, planNotice } from './notices.ts';
+import { activeHolds, scraHold, strongest } from './holds.ts';
+import { isLegalAction, LEGAL_NOTICES, planNotice } from './notices.ts';
 import type { Severity } from './severity.ts';
 
 /** The letter batch: notices approved before it are served the same day, later ones the next. */
@@ -43,6 +47,18 @@ export function handleRequest(
       reason,
       rule: ruleRef(bankruptcy ? BANKRUPTCY_STAY_ACTIONS : DECEASED_SCRUB),
       payload: { action: request.action },
+    });
+    return;
+  }
+  if (isLegalAction(request.action, request.notice) && scraHold(facts)) {
+    // A servicemember's protections: legal steps, placement and credit reporting are refused.
+    create({
+      ...base,
+      type: request.action === 'escalate' ? 'referral' : request.action,
+      status: 'blocked',
+      reason: 'hold_scra',
+      rule: ruleRef(SCRA_PROTECTIONS),
+      payload: { action: request.action, ...(request.notice ? { notice: request.notice } : {}) },
     });
     return;
   }

@@ -1,0 +1,104 @@
+import { BUILTIN_POLICIES } from '../policy/builtin.ts';
+import { zonedInstant } from '../time/zoned.ts';
+import { contactGuard } from '../escalation/guards.ts';
+import { dispatchDecision } from './dispatch.ts';
+import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
+import { EngineHarness, FIXTURE_TZ, leaseFacts, rent } from './testing/facts-fixture.ts';
+
+// Bugs found by running hand-written scenarios through `arrears simulate`: one test each, on the
+// pure engine (the simulate-level ones are in simulate/hand-written.test.ts).
+
+const RESIDENTIAL = BUILTIN_POLICIES.get('default-residential')!;
+
+const hold = (kind: Hold['kind'], starts_on: string, extra: Partial<Hold> = {}): Hold => ({
+  id: `H-${kind}`,
+  kind,
+  status: 'active',
+  starts_on,
+  ends_on: null,
+  terms: {},
+  created_by: 'agent',
+  ...extra,
+});
+
+const scheduled = (key: string, type: string, payload: Record<string, unknown>, request_id: string | null = null) =>
+  ({
+    key,
+    type,
+    status: 'scheduled',
+    step_id: null,
+    anchor_due_on: '2026-04-01',
+    request_id,
+    drafted_by: request_id ? 'agent' : null,
+    due_at: zonedInstant('2026-04-25', '17:00', FIXTURE_TZ).toISOString(),
+    payload,
+  }) satisfies KnownEffect;
+
+describe('an SCRA hold blocks legal steps, placement and credit reporting (contact continues)', () => {
+  const texas = (today: string, overrides: Partial<LeaseFacts> = {}) => {
+    const facts = leaseFacts(today, { open_charges: [rent('2026-04-01')], ...overrides });
+    return { ...facts, property: { ...facts.property, jurisdiction: 'US-TX', units: 3 } };
+  };
+  const scra = [hold('scra', '2026-04-02')];
+  const agent = { id: 'agent', role: 'agent' } as const;
+
+  test('agent requests for a notice to vacate, a referral, a placement or a credit report are refused with the rule', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    const requests = [
+      { id: 'NTV', action: 'notice', notice: 'notice_to_vacate' },
+      { id: 'ESC', action: 'escalate' },
+      { id: 'PL', action: 'placement' },
+      { id: 'CR', action: 'credit_report' },
+    ] as const;
+    for (const request of requests)
+      engine.evaluate(texas('2026-04-25', { holds: scra }), '09:00', { type: 'request', request, actor: agent });
+    for (const request of requests)
+      expect(engine.effects.get(`L:request:${request.id}`)).toMatchObject({
+        status: 'blocked',
+        reason: 'hold_scra',
+      });
+    expect(engine.created.find((c) => c.effect.key === 'L:request:CR')?.effect.rule).toMatchObject({
+      id: 'US/scra-protections@2003-12-19',
+    });
+    // An agent's own letter is not a legal step: it goes out.
+    engine.evaluate(texas('2026-04-25', { holds: scra }), '10:00', {
+      type: 'request',
+      request: { id: 'LET', action: 'letter' },
+      actor: agent,
+    });
+    expect(engine.effects.get('L:request:LET')?.status).toBe('scheduled');
+  });
+
+  test('policy steps: contact continues, the notice to vacate waits and resumes after the hold ends', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    for (let d = 2; d <= 30; d++) {
+      const today = `2026-04-${String(d).padStart(2, '0')}`;
+      engine.evaluate(texas(today, { holds: scra }));
+      engine.sendAll();
+    }
+    expect(engine.effects.get('L:late-email:2026-04-01')?.status).toBe('sent');
+    expect(engine.effects.get('L:demand-letter:2026-04-01')?.status).toBe('sent');
+    expect(engine.effects.has('L:notice-to-vacate:2026-04-01')).toBe(false);
+    // The hold ended Apr 30: the notice is drafted on the next business day, not "missed".
+    const ended = [hold('scra', '2026-04-02', { status: 'released', ends_on: '2026-04-30' })];
+    engine.evaluate(texas('2026-05-01', { holds: ended }));
+    expect(engine.effects.get('L:notice-to-vacate:2026-04-01')).toMatchObject({
+      type: 'approval_request',
+      status: 'awaiting_approval',
+    });
+  });
+
+  test('at dispatch: a notice or credit report approved before the hold began is blocked', () => {
+    const facts = texas('2026-04-25', { holds: scra });
+    const at = zonedInstant('2026-04-25', '17:00', FIXTURE_TZ);
+    const notice = scheduled('L:request:NTV:notice', 'notice', { notice: 'notice_to_vacate' }, 'NTV');
+    const credit = scheduled('L:request:CR:credit_report', 'credit_report', {}, 'CR');
+    const placement = scheduled('L:agency-placement:2026-04-01:placement', 'placement', {});
+    for (const effect of [notice, credit, placement])
+      expect(dispatchDecision(RESIDENTIAL, effect, facts, at, contactGuard)).toMatchObject({
+        status: 'blocked',
+        reason: 'hold_scra',
+        rule: { id: 'US/scra-protections@2003-12-19', verified: false },
+      });
+  });
+});
