@@ -7,6 +7,7 @@ import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
+import { movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { earliestReminder, nextRentDueOn, reminderEffects, rentDueOn } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 import { datedSteps, stepKey } from './steps.ts';
@@ -116,6 +117,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   const stop = holds.length === 0 ? null : strongest(holds);
 
   cureNotices(facts, known, update);
+  if (movedOut(facts)) cancelPossession(known, update);
   if (transition && sev.level === CURRENT && state.level !== CURRENT) {
     create({
       key: `${facts.lease.id}:cure:${state.anchor_due_on ?? facts.today}:${now.toISOString()}`,
@@ -290,6 +292,20 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Dat
     return { ...hold, status: outcome.status, ends_on: endsOn };
   });
   return changed ? { ...facts, holds } : facts;
+}
+
+/**
+ * After move-out: a pending notice for possession, or a referral waiting on one, is cancelled
+ * (`moved_out`); collecting what is still owed goes on.
+ */
+function cancelPossession(known: KnownEffects, update: Update): void {
+  const possession = (notice: unknown) => POSSESSION_NOTICES.includes(notice as never);
+  for (const effect of [...known.values()]) {
+    if (effect.status !== 'scheduled' && effect.status !== 'awaiting_approval') continue;
+    const gate = effect.payload.after_notice ? known.get(String(effect.payload.after_notice)) : undefined;
+    if (possession(effect.payload.notice) || (gate && possession(gate.payload.notice)))
+      update(effect.key, 'cancelled', 'moved_out');
+  }
 }
 
 function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): void {

@@ -6,7 +6,7 @@ import { localDate } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
 import { activeHolds, strongest } from './holds.ts';
-import { isLegalAction, planNotice, type NoticeTerms } from './notices.ts';
+import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, severity } from './severity.ts';
 
 export type DispatchOutcome =
@@ -61,6 +61,8 @@ export function dispatchDecision(
     case 'nsf_fee':
       return { status: 'posted' };
     case 'notice': {
+      if (POSSESSION_NOTICES.includes(effect.payload.notice as never) && movedOut(facts))
+        return { status: 'suppressed', reason: 'moved_out' };
       const served = localDate(now, facts.property.timezone);
       const plan = planNotice(
         effect.payload.notice as NoticeTerms['notice'],

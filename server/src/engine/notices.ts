@@ -14,6 +14,14 @@ export const LEGAL_NOTICES: readonly NoticeKind[] = [
   'notice_of_default',
 ];
 
+/** Notices that lead to a suit for possession: pointless once the tenant has moved out. */
+export const POSSESSION_NOTICES: readonly NoticeKind[] = ['pay_or_quit', 'rent_demand_14_day', 'notice_to_vacate'];
+
+/** Whether the tenant has moved out by the lease's local day: possession remedies stop. */
+export function movedOut(facts: LeaseFacts): boolean {
+  return facts.lease.moved_out_on !== null && facts.lease.moved_out_on <= facts.today;
+}
+
 /**
  * Steps an SCRA hold blocks (holds.ts): legal notices, referrals, agency placement and credit
  * reporting. `action` is a policy step's action, a request's action or an effect's type.

@@ -4,7 +4,7 @@ import type { CaseState } from './decide.ts';
 import type { Create } from './effects.ts';
 import type { Hold, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
-import { isLegalAction, LEGAL_NOTICES, planNotice } from './notices.ts';
+import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import { levelRank, type Severity } from './severity.ts';
 import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
@@ -51,6 +51,7 @@ export function planSteps(
   const anchor = sev.anchor_due_on!;
   const tz = facts.property.timezone;
   const blockLegal = holds.some((h) => h.kind === 'scra');
+  const gone = movedOut(facts);
   // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
   // A group already sent today (an earlier evaluation) counts: the next group waits a day.
   const offsets = stepOffsets(policy);
@@ -87,6 +88,25 @@ export function planSteps(
     if (key === null) continue;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
     const { step } = planned;
+    // The tenant moved out: a notice for possession or an eviction referral makes no sense;
+    // collecting the balance (letters, placement) goes on.
+    if (gone && possessionStep(step.action, step.action === 'notice' ? step.notice : step.after_notice)) {
+      create({
+        key,
+        step_id: step.id,
+        anchor_due_on: anchor,
+        type: step.action,
+        status: 'suppressed',
+        reason: 'moved_out',
+        due_at: now,
+        payload: {
+          level: planned.level,
+          template: step.template ?? step.id,
+          ...(step.notice ? { notice: step.notice } : {}),
+        },
+      });
+      continue;
+    }
     // Under an SCRA hold a legal step waits (it is not drafted); once the hold ends it resumes
     // like a paused step, on the first business day after it.
     const legal = isLegalAction(step.action, step.notice);
@@ -227,4 +247,9 @@ export function planSteps(
       payload: gated ? { ...base.payload, action: step.action, approver: step.approval ?? 'manager' } : base.payload,
     });
   }
+}
+
+/** A notice for possession, or a referral waiting on one (an eviction referral). */
+function possessionStep(action: string, notice: string | undefined): boolean {
+  return (action === 'notice' || action === 'referral') && POSSESSION_NOTICES.includes(notice as never);
 }

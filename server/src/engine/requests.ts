@@ -11,7 +11,7 @@ import type { Create, Update } from './effects.ts';
 import type { LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
 import { activeHolds, scraHold, strongest } from './holds.ts';
-import { isLegalAction, LEGAL_NOTICES, planNotice } from './notices.ts';
+import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import type { Severity } from './severity.ts';
 
 /** The letter batch: notices approved before it are served the same day, later ones the next. */
@@ -59,6 +59,16 @@ export function handleRequest(
       reason: 'hold_scra',
       rule: ruleRef(SCRA_PROTECTIONS),
       payload: { action: request.action, ...(request.notice ? { notice: request.notice } : {}) },
+    });
+    return;
+  }
+  if (request.action === 'notice' && POSSESSION_NOTICES.includes(request.notice!) && movedOut(facts)) {
+    create({
+      ...base,
+      type: 'notice',
+      status: 'blocked',
+      reason: 'moved_out',
+      payload: { notice: request.notice, channel: request.channel },
     });
     return;
   }

@@ -102,3 +102,50 @@ describe('an SCRA hold blocks legal steps, placement and credit reporting (conta
       });
   });
 });
+
+describe('after move-out, possession remedies stop; collecting the balance goes on (s11-moveout-status)', () => {
+  const gone = (today: string) => {
+    const facts = leaseFacts(today, { open_charges: [rent('2026-06-01', 50_000)] });
+    return { ...facts, lease: { ...facts.lease, status: 'moved_out', moved_out_on: '2026-06-30' } };
+  };
+
+  test('the pending pay-or-quit is cancelled, the eviction referral suppressed, placement still drafted', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    for (let d = 2; d <= 29; d++) {
+      engine.evaluate(leaseFacts(`2026-06-${String(d).padStart(2, '0')}`, { open_charges: [rent('2026-06-01')] }));
+      engine.sendAll();
+    }
+    expect(engine.effects.get('L:pay-or-quit:2026-06-01')?.status).toBe('awaiting_approval');
+    engine.evaluate(gone('2026-06-30'));
+    expect(engine.effects.get('L:pay-or-quit:2026-06-01')).toMatchObject({ status: 'cancelled', reason: 'moved_out' });
+    expect(engine.effects.get('L:eviction-referral-ca-fl:2026-06-01')).toMatchObject({
+      status: 'suppressed',
+      reason: 'moved_out',
+    });
+    for (let d = 1; d <= 31; d++) engine.evaluate(gone(`2026-07-${String(d).padStart(2, '0')}`));
+    expect(engine.effects.get('L:agency-placement:2026-06-01')).toMatchObject({
+      type: 'approval_request',
+      status: 'awaiting_approval',
+    });
+  });
+
+  test('an agent cannot draft a pay-or-quit for a tenant who left, and one scheduled before is not served', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    engine.evaluate(gone('2026-07-02'), '10:00', {
+      type: 'request',
+      request: { id: 'PQ', action: 'notice', notice: 'pay_or_quit' },
+      actor: { id: 'agent', role: 'agent' },
+    });
+    expect(engine.effects.get('L:request:PQ')).toMatchObject({ status: 'blocked', reason: 'moved_out' });
+    const notice = scheduled('L:pay-or-quit:2026-06-01:notice', 'notice', { notice: 'pay_or_quit' });
+    expect(
+      dispatchDecision(
+        RESIDENTIAL,
+        notice,
+        gone('2026-07-02'),
+        zonedInstant('2026-07-02', '17:00', FIXTURE_TZ),
+        contactGuard,
+      ),
+    ).toEqual({ status: 'suppressed', reason: 'moved_out' });
+  });
+});
