@@ -42,7 +42,7 @@ export function lateFeesDue(
   const drafts: FeeDraft[] = [];
   for (const charge of facts.open_charges) {
     if (!(types.includes(charge.charge_type) && charge.due_on < today)) continue;
-    const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on);
+    const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on, facts.lease.kind);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
     const feeDay = addDays(charge.due_on, waitDays + 1);
     if (feeDay > facts.today || daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;

@@ -149,3 +149,27 @@ describe('after move-out, possession remedies stop; collecting the balance goes 
     ).toEqual({ status: 'suppressed', reason: 'moved_out' });
   });
 });
+
+test('residential-only fee limits (NY RPL 238-a, TX 92.019) do not cap or tag a commercial lease', () => {
+  const percent = { kind: 'percent', bps: 500 } as const;
+  const fee = (jurisdiction: string, kind: 'residential' | 'commercial') => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    const facts = leaseFacts('2026-07-07', { open_charges: [rent('2026-07-01', 1_250_000)] });
+    engine.evaluate({
+      ...facts,
+      property: { ...facts.property, jurisdiction },
+      lease: { ...facts.lease, kind, rent_cents: 1_250_000, late_fee: percent },
+    });
+    return engine.ofType('late_fee')[0];
+  };
+  expect(fee('US-NY', 'residential')).toMatchObject({
+    payload: { amount_cents: 5000 },
+    rule: { id: 'US-NY/late-fee-limit@2019-06-14' },
+  });
+  const shop = fee('US-NY', 'commercial');
+  expect(shop?.payload.amount_cents).toBe(62_500);
+  expect(shop?.rule).toBeUndefined();
+  const warehouse = fee('US-TX', 'commercial');
+  expect(warehouse?.payload.amount_cents).toBe(62_500);
+  expect(warehouse?.rule).toBeUndefined();
+});
