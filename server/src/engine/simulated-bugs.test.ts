@@ -173,3 +173,68 @@ test('residential-only fee limits (NY RPL 238-a, TX 92.019) do not cap or tag a 
   expect(warehouse?.payload.amount_cents).toBe(62_500);
   expect(warehouse?.rule).toBeUndefined();
 });
+
+describe('rent left open only because a payment went to an earlier fee first is not late (s01-portfolio-year)', () => {
+  const flat = (facts: LeaseFacts): LeaseFacts => ({
+    ...facts,
+    lease: { ...facts.lease, late_fee: { kind: 'flat', amount_cents: 5000 } },
+  });
+  const juneFee = {
+    external_id: 'L:late_fee:2026-06-01',
+    charge_type: 'late_fee' as const,
+    due_on: '2026-06-07',
+    amount_cents: 5000,
+    open_cents: 5000,
+  };
+  const withJuneFee = () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    engine.evaluate(flat(leaseFacts('2026-06-07', { open_charges: [rent('2026-06-01')] })));
+    engine.sendAll();
+    expect(engine.effects.get('L:late_fee:2026-06-01')?.status).toBe('posted');
+    return engine;
+  };
+
+  test('a $50 residue of July rent after the June fee was paid draws no July fee', () => {
+    // Jul 4: $2,000 paid June rent, the June fee and $950 of July rent (oldest first).
+    const engine = withJuneFee();
+    engine.evaluate(flat(leaseFacts('2026-07-07', { open_charges: [rent('2026-07-01', 5000)] })));
+    expect(engine.effects.has('L:late_fee:2026-07-01')).toBe(false);
+  });
+
+  test('July rent really short (the June fee still open) does draw the July fee', () => {
+    const engine = withJuneFee();
+    engine.evaluate(flat(leaseFacts('2026-07-07', { open_charges: [juneFee, rent('2026-07-01', 5000)] })));
+    expect(engine.effects.get('L:late_fee:2026-07-01')?.status).toBe('scheduled');
+  });
+
+  test('a rent-only pay-or-quit is not drafted when only fees are owed', () => {
+    const engine = withJuneFee();
+    for (let d = 4; d <= 22; d++)
+      engine.evaluate(
+        flat(leaseFacts(`2026-07-${String(d).padStart(2, '0')}`, { open_charges: [rent('2026-07-01', 5000)] })),
+      );
+    expect(engine.effects.get('L:pay-or-quit:2026-07-01')).toMatchObject({
+      type: 'notice',
+      status: 'suppressed',
+      reason: 'nothing_to_demand',
+    });
+  });
+});
+
+test('rent paid on its due day after the old fee: the one "current" day does not reset what fees took', () => {
+  const engine = new EngineHarness(RESIDENTIAL);
+  const flat = (facts: LeaseFacts): LeaseFacts => ({
+    ...facts,
+    lease: { ...facts.lease, late_fee: { kind: 'flat', amount_cents: 5000 } },
+  });
+  engine.evaluate(flat(leaseFacts('2026-06-07', { open_charges: [rent('2026-06-01')] })));
+  engine.sendAll();
+  // Jun 20: June rent paid, the fee still open. Jul 1 10:00: $1,000 pays the fee and $950 of July.
+  const fee = { external_id: 'L:late_fee:2026-06-01', charge_type: 'late_fee' as const, due_on: '2026-06-07' };
+  engine.evaluate(flat(leaseFacts('2026-06-20', { open_charges: [{ ...fee, amount_cents: 5000, open_cents: 5000 }] })));
+  engine.evaluate(flat(leaseFacts('2026-07-01', { open_charges: [rent('2026-07-01', 5000)] })), '10:00');
+  expect(engine.ofType('cure').length).toBeGreaterThan(0);
+  for (let d = 2; d <= 8; d++)
+    engine.evaluate(flat(leaseFacts(`2026-07-0${d}`, { open_charges: [rent('2026-07-01', 5000)] })));
+  expect(engine.effects.has('L:late_fee:2026-07-01')).toBe(false);
+});

@@ -2,6 +2,7 @@ import type { LateFeeTerms } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
+import { feesPaidInArrears } from '../engine/fees.ts';
 
 export interface LeaseContext {
   facts: LeaseFacts;
@@ -192,6 +193,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       ).length,
     },
   };
+  facts.fees_paid_cents = feesPaidInArrears(facts, known);
   return { facts, known, track: row.track, orgSettings: settings };
 }
 
