@@ -110,23 +110,22 @@ export function lateFeesDue(
       drafts.push({ key, type: 'late_fee', on, amount_cents: allowed, period_due_on: charge.due_on, rule });
     };
     const base = `${facts.lease.id}:late_fee:${charge.due_on}`;
-    // Paused days (a promise, a plan, a payment in transit) accrue nothing; the initial fee
-    // waits for the first day that is not paused.
-    let day = feeDay;
-    while (day <= facts.today && isPaused(day)) day = addDays(day, 1);
-    if (day > facts.today) continue;
+    // Paused days (bankruptcy, a manual hold, a promise, a plan, a payment in transit) accrue
+    // nothing, and a fee whose day was paused is never owed: it is not posted once the hold ends.
+    const day = feeDay;
+    const initial = !isPaused(day);
     switch (terms.kind) {
       case 'flat':
-        add(base, day, terms.amount_cents);
+        if (initial) add(base, day, terms.amount_cents);
         break;
       case 'percent':
-        add(base, day, Math.floor((facts.lease.rent_cents * terms.bps) / 10_000));
+        if (initial) add(base, day, Math.floor((facts.lease.rent_cents * terms.bps) / 10_000));
         break;
       case 'percent_of_balance':
-        add(base, day, Math.floor((openOf(charge) * terms.bps) / 10_000));
+        if (initial) add(base, day, Math.floor((openOf(charge) * terms.bps) / 10_000));
         break;
       case 'daily': {
-        add(base, day, terms.initial_cents);
+        if (initial) add(base, day, terms.initial_cents);
         // Keyed by the day it accrues for: a hold recorded later never renumbers earlier days.
         for (let d = addDays(day, 1); d <= facts.today; d = addDays(d, 1)) {
           if (isPaused(d)) continue;

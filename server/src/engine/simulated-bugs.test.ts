@@ -238,3 +238,34 @@ test('rent paid on its due day after the old fee: the one "current" day does not
     engine.evaluate(flat(leaseFacts(`2026-07-0${d}`, { open_charges: [rent('2026-07-01', 5000)] })));
   expect(engine.effects.has('L:late_fee:2026-07-01')).toBe(false);
 });
+
+describe('a fee whose day fell under a fee-pausing hold is never posted later', () => {
+  const flat = (facts: LeaseFacts): LeaseFacts => ({
+    ...facts,
+    lease: { ...facts.lease, grace_days: 3, late_fee: { kind: 'flat', amount_cents: 5000 } },
+  });
+
+  test('bankruptcy released May 20: no fee for May (fee day May 5), the next period is charged (s05-holds BK7)', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    const bk = hold('bankruptcy', '2026-04-15', { terms: { chapter: 7 } });
+    engine.evaluate(flat(leaseFacts('2026-05-05', { open_charges: [rent('2026-05-01')], holds: [bk] })));
+    const released = { ...bk, status: 'released' as const, ends_on: '2026-05-20' };
+    engine.evaluate(flat(leaseFacts('2026-05-20', { open_charges: [rent('2026-05-01')], holds: [released] })), '10:00');
+    engine.evaluate(flat(leaseFacts('2026-05-21', { open_charges: [rent('2026-05-01')], holds: [released] })));
+    expect(engine.ofType('late_fee')).toEqual([]);
+    engine.evaluate(
+      flat(leaseFacts('2026-06-05', { open_charges: [rent('2026-05-01'), rent('2026-06-01')], holds: [released] })),
+    );
+    expect(engine.ofType('late_fee').map((f) => f.key)).toEqual(['L:late_fee:2026-06-01']);
+  });
+
+  test('a manual hold over the fee day: nothing when it is released early (like s08-shared-ids lease B)', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    const manual = hold('manual', '2026-06-02', { ends_on: '2026-06-30' });
+    engine.evaluate(flat(leaseFacts('2026-06-05', { open_charges: [rent('2026-06-01')], holds: [manual] })));
+    const released = { ...manual, status: 'released' as const, ends_on: '2026-06-10' };
+    engine.evaluate(flat(leaseFacts('2026-06-10', { open_charges: [rent('2026-06-01')], holds: [released] })), '10:00');
+    engine.evaluate(flat(leaseFacts('2026-06-11', { open_charges: [rent('2026-06-01')], holds: [released] })));
+    expect(engine.ofType('late_fee')).toEqual([]);
+  });
+});
