@@ -269,3 +269,25 @@ describe('a fee whose day fell under a fee-pausing hold is never posted later', 
     expect(engine.ofType('late_fee')).toEqual([]);
   });
 });
+
+test('a daily fee accrues again on the first day after a manual hold (robustness-portfolio WA-9)', () => {
+  const engine = new EngineHarness(RESIDENTIAL);
+  const daily = (facts: LeaseFacts): LeaseFacts => ({
+    ...facts,
+    lease: {
+      ...facts.lease,
+      grace_days: 3,
+      late_fee: { kind: 'daily', initial_cents: 2500, daily_cents: 500, cap_cents: 5000 },
+    },
+  });
+  engine.evaluate(daily(leaseFacts('2026-03-05', { open_charges: [rent('2026-03-01')] })), '08:00');
+  engine.sendAll();
+  // The hold starts on the fee day itself, after the initial fee posted.
+  const manual = hold('manual', '2026-03-05', { ends_on: '2026-03-09' });
+  for (const day of ['2026-03-06', '2026-03-09', '2026-03-10'])
+    engine.evaluate(daily(leaseFacts(day, { open_charges: [rent('2026-03-01')], holds: [manual] })));
+  expect(engine.ofType('late_fee').map((f) => f.key)).toEqual([
+    'L:late_fee:2026-03-01',
+    'L:late_fee:2026-03-01:2026-03-10',
+  ]);
+});

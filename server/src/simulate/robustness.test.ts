@@ -96,6 +96,14 @@ test('scenarios/robustness-portfolio.yaml: out of order, re-delivered, shared ho
     { status: 'blocked', reason: 'hold_not_recorded_yet' },
   ]);
   expect(actionsOf(report, 'WA-9', 'hold')).toHaveLength(1);
+  // WA-9's manual hold (Mar 5-9) paused the daily fee; it accrues again from Mar 10, the first
+  // day after the hold (it used to resume only on Mar 11).
+  expect(actionsOf(report, 'WA-9', 'late_fee').map((a) => [String(a.at).slice(0, 10), a.amount_cents])).toEqual([
+    ['2026-03-05', 2500],
+    ['2026-03-10', 500],
+    ['2026-03-11', 500],
+    ['2026-03-12', 500],
+  ]);
   expect(report.audit).toMatchObject({ verified: true });
   expect(JSON.stringify(await simulateFile('robustness-portfolio.yaml'))).toBe(JSON.stringify(report));
 });
