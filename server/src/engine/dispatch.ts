@@ -71,7 +71,7 @@ export function dispatchDecision(
         effect.payload.channels as string[] | undefined,
         effect.payload.period_days as number | undefined,
       );
-      if (!plan.ok) return { status: 'blocked', reason: plan.reason };
+      if (!plan.ok) return { status: 'blocked', reason: plan.reason, ...(plan.rule ? { rule: plan.rule } : {}) };
       if (plan.terms.amount_demanded_cents <= 0 && plan.terms.notice !== 'validation')
         return { status: 'cancelled', reason: 'nothing_owed' };
       return { status: 'sent', payload: { ...plan.terms } };

@@ -47,7 +47,9 @@ export interface NoticeTerms {
   also?: RuleRef[];
 }
 
-export type NoticePlan = { ok: true; terms: NoticeTerms; verified: boolean } | { ok: false; reason: string };
+/** A refusal names the rule that decided it (the channels RPAPL 711 accepts, CARES's 30 days). */
+export type NoticePlan =
+  { ok: true; terms: NoticeTerms; verified: boolean } | { ok: false; reason: string; rule?: RuleRef };
 
 /**
  * What a notice served on a day demands and when it expires, from the rule version in effect on
@@ -65,7 +67,8 @@ export function planNotice(
   if (!rule) return { ok: false, reason: 'notice_not_available_in_jurisdiction' };
   const allowed = rule.params.channels as readonly string[];
   const chosen = channels ?? [...(rule.params.default_channels ?? [allowed[0]!])];
-  if (chosen.some((channel) => !allowed.includes(channel))) return { ok: false, reason: 'channel_not_permitted' };
+  if (chosen.some((channel) => !allowed.includes(channel)))
+    return { ok: false, reason: 'channel_not_permitted', rule: ruleRef(rule) };
   const inDemand = (c: LeaseFacts['open_charges'][number]) =>
     c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
   // Rent only: rent left open because a payment went to an earlier fee first is fees owed, not
@@ -96,7 +99,7 @@ export function planNotice(
   if (templatePeriodDays !== undefined) {
     const stated = addCalendarDays(servedOn, templatePeriodDays);
     // The template would show the tenant a date earlier than the law allows: never serve it.
-    if (stated < expires) return { ok: false, reason: 'template_period_too_short' };
+    if (stated < expires) return { ok: false, reason: 'template_period_too_short', rule: also.at(-1) ?? ruleRef(rule) };
     expires = stated;
   }
   return {

@@ -202,6 +202,7 @@ export function planSteps(
           type: 'notice',
           status: 'blocked',
           reason: plan.reason,
+          ...(plan.rule ? { rule: plan.rule } : {}),
           due_at: dueAt,
           payload: { ...base.payload, notice: step.notice },
         });

@@ -85,6 +85,7 @@ export function handleRequest(
         type: 'notice',
         status: 'blocked',
         reason: plan.reason,
+        ...(plan.rule ? { rule: plan.rule } : {}),
         payload: { notice: request.notice, channel: request.channel },
       });
       return;

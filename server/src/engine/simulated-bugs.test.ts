@@ -291,3 +291,20 @@ test('a daily fee accrues again on the first day after a manual hold (robustness
     'L:late_fee:2026-03-01:2026-03-10',
   ]);
 });
+
+test('a notice refused because the law does not accept the channel names the rule (RPAPL 711, SMS)', () => {
+  const engine = new EngineHarness(RESIDENTIAL);
+  const facts = leaseFacts('2026-05-08', { open_charges: [rent('2026-05-01')] });
+  const ny = { ...facts, property: { ...facts.property, jurisdiction: 'US-NY' } };
+  engine.evaluate(ny, '10:00', {
+    type: 'request',
+    request: { id: 'SMS-DEMAND', action: 'notice', notice: 'rent_demand_14_day', channel: 'sms' },
+    actor: { id: 'agent', role: 'agent' },
+  });
+  const blocked = engine.created.find((c) => c.effect.key === 'L:request:SMS-DEMAND')?.effect;
+  expect(blocked).toMatchObject({
+    status: 'blocked',
+    reason: 'channel_not_permitted',
+    rule: { id: 'US-NY/rent-demand-14-day@2019-06-14', citation: 'N.Y. RPAPL 711(2)', verified: true },
+  });
+});
