@@ -63,6 +63,10 @@ export function planNotice(
   channels?: string[],
   templatePeriodDays?: number,
 ): NoticePlan {
+  // A notice of default enforces a commercial lease's cure clause; residential tenants get the
+  // statutory notices (pay-or-quit, 14-day demand, notice to vacate) instead.
+  if (notice === 'notice_of_default' && facts.lease.kind !== 'commercial')
+    return { ok: false, reason: 'notice_not_applicable' };
   const rule = noticeRule(facts.property.jurisdiction, notice, servedOn, facts.lease);
   if (!rule) return { ok: false, reason: 'notice_not_available_in_jurisdiction' };
   const allowed = rule.params.channels as readonly string[];

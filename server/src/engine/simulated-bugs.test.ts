@@ -308,3 +308,21 @@ test('a notice refused because the law does not accept the channel names the rul
     rule: { id: 'US-NY/rent-demand-14-day@2019-06-14', citation: 'N.Y. RPAPL 711(2)', verified: true },
   });
 });
+
+test('a notice of default for a residential lease is refused, not drafted under the lease rule', () => {
+  const engine = new EngineHarness(RESIDENTIAL);
+  const facts = leaseFacts('2026-06-20', { open_charges: [rent('2026-06-01')] });
+  const florida = { ...facts, property: { ...facts.property, jurisdiction: 'US-FL' } };
+  const request = { type: 'request', actor: { id: 'agent', role: 'agent' } } as const;
+  engine.evaluate(florida, '10:00', {
+    ...request,
+    request: { id: 'NOD', action: 'notice', notice: 'notice_of_default' },
+  });
+  expect(engine.effects.get('L:request:NOD')).toMatchObject({ status: 'blocked', reason: 'notice_not_applicable' });
+  const shop = { ...florida, lease: { ...florida.lease, kind: 'commercial' as const } };
+  engine.evaluate(shop, '11:00', {
+    ...request,
+    request: { id: 'NOD-2', action: 'notice', notice: 'notice_of_default' },
+  });
+  expect(engine.effects.get('L:request:NOD-2')).toMatchObject({ status: 'awaiting_approval' });
+});
