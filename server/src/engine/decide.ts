@@ -26,6 +26,13 @@ export interface CaseState {
    * an older charge. Steps that came due meanwhile are released on this day, in order.
    */
   reopened_on?: string | null;
+  /** The last local day the lease was evaluated. */
+  evaluated_on?: string | null;
+  /**
+   * The first day of the current run of daily evaluations: the service was up from then on.
+   * Only a step whose day came before it was missed while the service was down (catch-up).
+   */
+  up_since?: string | null;
 }
 
 export const INITIAL_STATE: CaseState = {
@@ -197,12 +204,28 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
 
   const upcoming = sev.anchor_due_on ? nextStep(policy, facts, sev.anchor_due_on, known) : undefined;
   return {
-    next,
+    next: uptime(next, state, evaluatedDaily(facts, known)),
     commands,
     transition,
     next_action: upcoming ? { type: upcoming.step.action, on: upcoming.day } : null,
     wake_on: wakeOn(policy, facts, known),
   };
+}
+
+/**
+ * The evaluation record counts only while the lease is evaluated every day (something is open);
+ * otherwise the scan may skip it and a skipped day must change nothing.
+ */
+/** Whether the scan evaluates this lease every day: something is open (wakeOn's first cases). */
+function evaluatedDaily(facts: LeaseFacts, known: KnownEffects): boolean {
+  if (facts.open_charges.length > 0) return true;
+  if (facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval')) return true;
+  return known.some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval');
+}
+
+function uptime(next: CaseState, state: CaseState, daily: boolean): CaseState {
+  if (daily) return next;
+  return { ...next, evaluated_on: state.evaluated_on ?? null, up_since: state.up_since ?? null };
 }
 
 const NO_HOLDS: Hold[] = [];
@@ -254,6 +277,10 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
       : state.anchor_due_on === null || back || reopenedOn === today
         ? sev.anchor_due_on
         : today;
+  // Evaluated yesterday or earlier today: the service has been up; a longer gap is downtime.
+  // (decide() keeps these only while the lease is evaluated daily, see `uptime`.)
+  const last = state.evaluated_on ?? null;
+  const upSince = last !== null && (last === today || addDays(last, 1) === today) ? (state.up_since ?? last) : today;
   return {
     case_id: caseId,
     cases_opened: opened,
@@ -263,6 +290,8 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
     anchor_due_on: sev.anchor_due_on,
     anchor_since: sev.anchor_due_on ? anchorSince : null,
     reopened_on: reopenedOn,
+    evaluated_on: today,
+    up_since: upSince,
   };
 }
 

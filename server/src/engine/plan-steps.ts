@@ -2,7 +2,7 @@ import type { PolicyDocument } from '@arrears/shared';
 import { addDays, instant, instantIso } from './days.ts';
 import type { CaseState } from './decide.ts';
 import type { Create } from './effects.ts';
-import type { Hold, LeaseFacts } from './facts.ts';
+import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
 import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import { levelRank, type Severity } from './severity.ts';
@@ -120,7 +120,27 @@ export function planSteps(
       anchor_due_on: anchor,
       payload: { level: planned.level, template: step.template ?? step.id } as Record<string, unknown>,
     };
-    if (lateness(release, facts.today) > step.catch_up_days) {
+    // A referral waits for its notice to be served: until then it is neither due nor late, and
+    // it does not hold up the steps after it. It is due from the day the notice was served.
+    let notice: KnownEffect | undefined;
+    if (step.after_notice) {
+      // Only a served, uncured notice gates a referral; a blocked or cured one never does.
+      notice = known.find(
+        (e) =>
+          e.type === 'notice' &&
+          e.payload.notice === step.after_notice &&
+          e.anchor_due_on === anchor &&
+          e.status === 'sent',
+      );
+      if (!notice) continue;
+      const served = typeof notice.payload.served_on === 'string' ? notice.payload.served_on : undefined;
+      if (served && served > release) release = served;
+    }
+    // The catch-up window is for steps missed while the service was down (their day came before
+    // the current run of daily evaluations). A step the service saw on time but sent later — one
+    // group a day after a hold, or behind a prerequisite — is never "missed".
+    const missedWhileDown = release < (state.up_since ?? facts.today);
+    if (missedWhileDown && lateness(release, facts.today) > step.catch_up_days) {
       create({ ...base, type: step.action, status: 'suppressed', reason: 'missed_catch_up_window', due_at: now });
       continue;
     }
@@ -151,16 +171,7 @@ export function planSteps(
         continue;
       }
     }
-    if (step.after_notice) {
-      // Only a served, uncured notice gates a referral; a blocked or cured one never does.
-      const notice = known.find(
-        (e) =>
-          e.type === 'notice' &&
-          e.payload.notice === step.after_notice &&
-          e.anchor_due_on === anchor &&
-          e.status === 'sent',
-      );
-      if (!notice) continue;
+    if (notice) {
       create({
         ...base,
         type: 'approval_request',

@@ -326,3 +326,48 @@ test('a notice of default for a residential lease is refused, not drafted under 
   });
   expect(engine.effects.get('L:request:NOD-2')).toMatchObject({ status: 'awaiting_approval' });
 });
+
+describe('the catch-up window is for downtime only (r1-placement)', () => {
+  const days = (from: string, count: number) => {
+    const start = Date.parse(`${from}T12:00:00Z`);
+    return Array.from({ length: count }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
+  };
+  const missed = (engine: EngineHarness) =>
+    engine.created.filter((c) => c.effect.reason === 'missed_catch_up_window').map((c) => c.effect.key);
+
+  test('a referral waiting for its notice does not hold up placement until it is "missed"', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    for (const day of days('2026-04-02', 64)) {
+      engine.evaluate(leaseFacts(day, { open_charges: [rent('2026-04-01')] }));
+      engine.sendAll();
+    }
+    expect(engine.effects.get('L:pay-or-quit:2026-04-01')?.status).toBe('awaiting_approval');
+    expect(engine.created.find((c) => c.effect.key === 'L:agency-placement:2026-04-01')).toMatchObject({
+      day: '2026-05-31',
+      effect: { type: 'approval_request', status: 'awaiting_approval' },
+    });
+    expect(missed(engine)).toEqual([]);
+  });
+
+  test('after a hold, one group a day: the last group is not suppressed as missed', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    const manual = hold('manual', '2026-06-02', { ends_on: '2026-06-20' });
+    for (const day of days('2026-06-01', 30)) {
+      const held = day <= '2026-06-21' ? manual : { ...manual, status: 'expired' as const };
+      engine.evaluate(leaseFacts(day, { open_charges: [rent('2026-06-01')], holds: [held] }));
+      engine.sendAll();
+    }
+    expect(missed(engine)).toEqual([]);
+    expect(engine.created.find((c) => c.effect.key === 'L:pay-or-quit:2026-06-01')).toMatchObject({
+      day: '2026-06-26',
+      effect: { type: 'approval_request', status: 'awaiting_approval' },
+    });
+  });
+
+  test('real downtime still skips what is too late', () => {
+    const engine = new EngineHarness(RESIDENTIAL);
+    for (const day of ['2026-04-02', '2026-04-20'])
+      engine.evaluate(leaseFacts(day, { open_charges: [rent('2026-04-01')] }));
+    expect(missed(engine)).toContain('L:late-email:2026-04-01');
+  });
+});
