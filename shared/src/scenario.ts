@@ -10,15 +10,32 @@ import { CollectorCapacity, LateFeeTerms, LeaseKind, NoticeKind, PolicyDocument,
  * names is accepted exactly as written, and the product accepts a little more (marked below).
  */
 
-const Id = z.string({ message: 'expected a non-empty id' }).min(1, 'expected a non-empty id').max(200);
+/** Beyond the minimum: a number written bare (`id: 101`, a unit number) is the id "101". */
+const Id = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value),
+  z.string({ message: 'expected a non-empty id' }).min(1, 'expected a non-empty id').max(200),
+);
 
 export const UserRole = z.enum(['agent', 'manager', 'counsel', 'admin']);
 export type UserRole = z.infer<typeof UserRole>;
 
-/** An ISO instant with offset, or a local date meaning 00:00 in the property's zone. */
-export const ScenarioTime = z.union([LocalDate, Instant], {
-  error: () => 'expected a local date YYYY-MM-DD or an ISO instant with offset',
-});
+/**
+ * An ISO instant with offset, or a local date meaning 00:00 in the property's zone. Beyond the
+ * minimum: ISO 8601 also lets an instant leave out the seconds (`2026-03-05T09:59-08:00`) or the
+ * offset's colon (`-0800`); those are read as `2026-03-05T09:59:00-08:00`.
+ */
+export const ScenarioTime = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+    if (!m) return value;
+    const offset = m[3] === 'Z' ? 'Z' : `${m[3]!.slice(0, 3)}:${m[3]!.slice(-2)}`;
+    return `${m[1]}${m[2] ?? ':00'}${offset}`;
+  },
+  z.union([LocalDate, Instant], {
+    error: () => 'expected a local date YYYY-MM-DD or an ISO instant with offset',
+  }),
+);
 
 const TimeZone = z.string().refine((zone) => {
   try {
@@ -176,7 +193,17 @@ export const ScenarioEvent = z.discriminatedUnion(
         if (hold.kind === 'bankruptcy') need('chapter', 'a bankruptcy hold names the chapter (7, 11 or 13)');
         if (hold.kind === 'manual') need('until', 'a manual hold needs an end date');
       }),
-    z.object({ ...base, type: z.literal('hold_release'), hold: Id, by: Id, reason: z.string().min(1) }).strict(),
+    z
+      .object({
+        ...base,
+        type: z.literal('hold_release'),
+        hold: Id,
+        /** Beyond the minimum: the hold's lease, needed only when two leases use the same hold id. */
+        lease: Id.optional(),
+        by: Id,
+        reason: z.string().min(1),
+      })
+      .strict(),
     z.object({ ...leaseEvent, type: z.literal('flag'), by: Id, reason: z.string().min(1) }).strict(),
     z
       .object({ ...leaseEvent, type: z.literal('status'), status: z.enum(['grace_period', 'at_risk', 'current']) })
@@ -201,6 +228,8 @@ export const ScenarioEvent = z.discriminatedUnion(
         ...base,
         type: z.literal('approval'),
         request: Id,
+        /** Beyond the minimum: the request's lease, needed only when two leases use the same request id. */
+        lease: Id.optional(),
         decision: z.enum(['approve', 'reject']),
         by: Id,
         reason: z.string().optional(),
@@ -226,7 +255,13 @@ export const ScenarioEvent = z.discriminatedUnion(
       })
       .strict(),
     z.object({ ...leaseEvent, type: z.literal('conversation'), channel: z.enum(['call']) }).strict(),
-    z.object({ ...leaseEvent, type: z.literal('move_out'), deposit_applied_cents: Cents.default(0) }).strict(),
+    z
+      .object({
+        ...leaseEvent,
+        type: z.literal('move_out'),
+        deposit_applied_cents: Cents.min(0, 'expected zero or a positive integer number of cents').default(0),
+      })
+      .strict(),
   ],
   {
     error: (issue) =>

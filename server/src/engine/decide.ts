@@ -4,9 +4,10 @@ import { asKnown, type EffectCommand, type NewEffect, type Update } from './effe
 import { planSteps } from './plan-steps.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
-import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
+import { feeReversalsDue, feesPaidInArrears, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
+import { movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { earliestReminder, nextRentDueOn, reminderEffects, rentDueOn } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 import { datedSteps, stepKey } from './steps.ts';
@@ -25,6 +26,13 @@ export interface CaseState {
    * an older charge. Steps that came due meanwhile are released on this day, in order.
    */
   reopened_on?: string | null;
+  /** The last local day the lease was evaluated. */
+  evaluated_on?: string | null;
+  /**
+   * The first day of the current run of daily evaluations: the service was up from then on.
+   * Only a step whose day came before it was missed while the service was down (catch-up).
+   */
+  up_since?: string | null;
 }
 
 export const INITIAL_STATE: CaseState = {
@@ -81,7 +89,9 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   const commands: EffectCommand[] = [];
   const known = new KnownEffects(event.known);
   const tz = event.facts.property.timezone;
-  const facts = withHoldOutcomes(event.facts, commands, now);
+  const held = withHoldOutcomes(event.facts, commands, now);
+  const facts =
+    held.open_charges.length === 0 ? held : { ...held, fees_paid_cents: feesPaidInArrears(held, event.known) };
   const sev = severity(policy, facts);
   const next = advance(state, sev, facts.today);
   const transition =
@@ -116,6 +126,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   const stop = holds.length === 0 ? null : strongest(holds);
 
   cureNotices(facts, known, update);
+  if (movedOut(facts)) cancelPossession(known, update);
   if (transition && sev.level === CURRENT && state.level !== CURRENT) {
     create({
       key: `${facts.lease.id}:cure:${state.anchor_due_on ?? facts.today}:${now.toISOString()}`,
@@ -212,20 +223,38 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
       });
     }
 
-  if (event.type === 'evaluate' && sev.anchor_due_on && !stop)
+  // An SCRA hold blocks legal steps only (planSteps holds them back): contact and fees continue.
+  const planning = !stop || stop.effect === 'block_legal';
+  if (event.type === 'evaluate' && sev.anchor_due_on && planning)
     planSteps(policy, facts, sev, next, known, create, holds, now);
-  if (!stop) for (const effect of reminderEffects(policy, facts)) create(effect);
+  if (planning) for (const effect of reminderEffects(policy, facts)) create(effect);
   if (event.type === 'request') handleRequest(event, facts, sev, known, create, now);
   if (event.type === 'approval') handleApproval(event, facts, known, create, update, now);
 
   const upcoming = sev.anchor_due_on ? nextStep(policy, facts, sev.anchor_due_on, known) : undefined;
   return {
-    next,
+    next: uptime(next, state, evaluatedDaily(facts, known)),
     commands,
     transition,
     next_action: upcoming ? { type: upcoming.step.action, on: upcoming.day } : null,
     wake_on: wakeOn(policy, facts, known),
   };
+}
+
+/**
+ * The evaluation record counts only while the lease is evaluated every day (something is open);
+ * otherwise the scan may skip it and a skipped day must change nothing.
+ */
+/** Whether the scan evaluates this lease every day: something is open (wakeOn's first cases). */
+function evaluatedDaily(facts: LeaseFacts, known: KnownEffects): boolean {
+  if (facts.open_charges.length > 0) return true;
+  if (facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval')) return true;
+  return known.some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval');
+}
+
+function uptime(next: CaseState, state: CaseState, daily: boolean): CaseState {
+  if (daily) return next;
+  return { ...next, evaluated_on: state.evaluated_on ?? null, up_since: state.up_since ?? null };
 }
 
 const NO_HOLDS: Hold[] = [];
@@ -277,6 +306,10 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
       : state.anchor_due_on === null || back || reopenedOn === today
         ? sev.anchor_due_on
         : today;
+  // Evaluated yesterday or earlier today: the service has been up; a longer gap is downtime.
+  // (decide() keeps these only while the lease is evaluated daily, see `uptime`.)
+  const last = state.evaluated_on ?? null;
+  const upSince = last !== null && (last === today || addDays(last, 1) === today) ? (state.up_since ?? last) : today;
   return {
     case_id: caseId,
     cases_opened: opened,
@@ -286,6 +319,8 @@ function advance(state: CaseState, sev: Severity, today: string): CaseState {
     anchor_due_on: sev.anchor_due_on,
     anchor_since: sev.anchor_due_on ? anchorSince : null,
     reopened_on: reopenedOn,
+    evaluated_on: today,
+    up_since: upSince,
   };
 }
 
@@ -317,6 +352,20 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Dat
     return { ...hold, status: outcome.status, ends_on: endsOn };
   });
   return changed ? { ...facts, holds } : facts;
+}
+
+/**
+ * After move-out: a pending notice for possession, or a referral waiting on one, is cancelled
+ * (`moved_out`); collecting what is still owed goes on.
+ */
+function cancelPossession(known: KnownEffects, update: Update): void {
+  const possession = (notice: unknown) => POSSESSION_NOTICES.includes(notice as never);
+  for (const effect of [...known.values()]) {
+    if (effect.status !== 'scheduled' && effect.status !== 'awaiting_approval') continue;
+    const gate = effect.payload.after_notice ? known.get(String(effect.payload.after_notice)) : undefined;
+    if (possession(effect.payload.notice) || (gate && possession(gate.payload.notice)))
+      update(effect.key, 'cancelled', 'moved_out');
+  }
 }
 
 function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): void {

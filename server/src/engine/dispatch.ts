@@ -1,12 +1,12 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { BANKRUPTCY_STAY_ACTIONS } from '../compliance/rules/federal-collection.ts';
+import { BANKRUPTCY_STAY_ACTIONS, SCRA_PROTECTIONS } from '../compliance/rules/federal-collection.ts';
 import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { localDate } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
 import { activeHolds, strongest } from './holds.ts';
-import { planNotice, type NoticeTerms } from './notices.ts';
+import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, severity } from './severity.ts';
 
 export type DispatchOutcome =
@@ -47,6 +47,9 @@ export function dispatchDecision(
       ? { status: 'blocked', reason: 'bankruptcy_stay', rule: ruleRef(BANKRUPTCY_STAY_ACTIONS) }
       : { status: 'blocked', reason: 'deceased', rule: ruleRef(DECEASED_SCRUB) };
   }
+  // An SCRA hold that started after the step was drafted or approved: the step is refused now.
+  if (isLegalAction(effect.type, effect.payload.notice) && holds.some((h) => h.kind === 'scra'))
+    return { status: 'blocked', reason: 'hold_scra', rule: ruleRef(SCRA_PROTECTIONS) };
   const automated = effect.request_id === null;
   const sev = severity(policy, facts);
   switch (effect.type) {
@@ -60,6 +63,8 @@ export function dispatchDecision(
     case 'nsf_fee':
       return { status: 'posted' };
     case 'notice': {
+      if (POSSESSION_NOTICES.includes(effect.payload.notice as never) && movedOut(facts))
+        return { status: 'suppressed', reason: 'moved_out' };
       const served = localDate(now, facts.property.timezone);
       const plan = planNotice(
         effect.payload.notice as NoticeTerms['notice'],
@@ -68,7 +73,7 @@ export function dispatchDecision(
         effect.payload.channels as string[] | undefined,
         effect.payload.period_days as number | undefined,
       );
-      if (!plan.ok) return { status: 'blocked', reason: plan.reason };
+      if (!plan.ok) return { status: 'blocked', reason: plan.reason, ...(plan.rule ? { rule: plan.rule } : {}) };
       if (plan.terms.amount_demanded_cents <= 0 && plan.terms.notice !== 'validation')
         return { status: 'cancelled', reason: 'nothing_owed' };
       return { status: 'sent', payload: { ...plan.terms } };

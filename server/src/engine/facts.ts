@@ -64,6 +64,12 @@ export interface LeaseFacts {
   holds: Hold[];
   /** The earliest effective day after today of an entry already delivered (a scheduled charge). */
   next_entry_on?: string | null;
+  /**
+   * What payments put toward fees Arrears posted (late and NSF fees) since the lease was last
+   * current: applied oldest first, that money left rent open which, applied rent first, it would
+   * have paid. Late fees and rent-only notices count that rent as paid (feesPaidInArrears()).
+   */
+  fees_paid_cents?: number;
   /** Due dates (today or later) of rent charges already posted, paid or not. */
   posted_rent_due?: string[];
   /** What the send-time guards need about reaching the primary tenant. */

@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
+import { localDate } from '../time/zoned.ts';
 import { addDays, daysBetween } from './days.ts';
 import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { holdEffect } from './holds.ts';
@@ -13,6 +14,50 @@ export interface FeeDraft {
   amount_cents: number;
   period_due_on?: string;
   rule?: ReturnType<typeof ruleRef>;
+}
+
+/**
+ * The part of the engine's own fees (late and NSF) paid since the lease was last current with
+ * none of its open charges due yet. The ledger applies money oldest due first, so a payment of a
+ * month's rent first pays last month's fee and leaves that much rent open: that rent is not
+ * late, and must not draw a late fee of its own or be demanded as rent.
+ */
+export function feesPaidInArrears(facts: LeaseFacts, known: Iterable<KnownEffect>): number {
+  const oldest = facts.open_charges.find((c) => c.charge_type !== 'late_fee' && c.charge_type !== 'nsf_fee');
+  if (!oldest) return 0;
+  // A cure only starts afresh when what is open now came due after it (a payment on the due
+  // day that pays the old fee leaves today's rent open and the lease "current" for a day).
+  let since = Number.NEGATIVE_INFINITY;
+  const fees: KnownEffect[] = [];
+  for (const e of known) {
+    if (e.type === 'cure') {
+      const at = Date.parse(e.due_at);
+      if (localDate(new Date(at), facts.property.timezone) < oldest.due_on) since = Math.max(since, at);
+    } else if ((e.type === 'late_fee' || e.type === 'nsf_fee') && e.status === 'posted') fees.push(e);
+  }
+  let paid = 0;
+  for (const fee of fees) {
+    if (!(Date.parse(fee.due_at) > since)) continue;
+    const open = facts.open_charges.find((c) => c.external_id === fee.key)?.open_cents ?? 0;
+    paid += Math.max(0, Number(fee.payload.amount_cents ?? 0) - open);
+  }
+  return paid;
+}
+
+/**
+ * Open amounts of charges as if money had gone to them before the engine's fees: the oldest
+ * ones absorb `fees_paid_cents` first. Keyed by external id; charges not in `which` unchanged.
+ */
+export function rentFirstOpen(facts: LeaseFacts, which: (c: LeaseFacts['open_charges'][number]) => boolean) {
+  let left = facts.fees_paid_cents ?? 0;
+  const open = new Map<string, number>();
+  for (const c of facts.open_charges) {
+    if (!which(c)) continue;
+    const absorbed = Math.min(left, c.open_cents);
+    left -= absorbed;
+    open.set(c.external_id, c.open_cents - absorbed);
+  }
+  return open;
 }
 
 /** Fees stop being caught up this many days after their day: older ones were the old system's. */
@@ -36,15 +81,19 @@ export function lateFeesDue(
   if (!terms) return [];
   const types = fees.eligible_charge_types as string[];
   const today = facts.today;
+  const eligible = (c: LeaseFacts['open_charges'][number]) => types.includes(c.charge_type) && c.due_on < today;
+  // Only past-due eligible charges (rent by default) draw a fee, and only what is really unpaid
+  // of them: rent left open because a payment went to an earlier fee first is not late.
+  const adjusted = facts.fees_paid_cents ? rentFirstOpen(facts, eligible) : undefined;
+  const openOf = (c: LeaseFacts['open_charges'][number]) => adjusted?.get(c.external_id) ?? c.open_cents;
   let eligibleCents = 0;
-  for (const c of facts.open_charges)
-    if (types.includes(c.charge_type) && c.due_on < today) eligibleCents += c.open_cents;
+  for (const c of facts.open_charges) if (eligible(c)) eligibleCents += openOf(c);
   const pastDueEligible = eligibleCents - facts.unapplied_credit_cents;
   if (pastDueEligible <= 0 || pastDueEligible < fees.min_balance_cents) return [];
   const drafts: FeeDraft[] = [];
   for (const charge of facts.open_charges) {
-    if (!(types.includes(charge.charge_type) && charge.due_on < today)) continue;
-    const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on);
+    if (!eligible(charge) || openOf(charge) <= 0) continue;
+    const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on, facts.lease.kind);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
     const feeDay = addDays(charge.due_on, waitDays + 1);
     if (feeDay > facts.today || daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;
@@ -63,23 +112,22 @@ export function lateFeesDue(
       drafts.push({ key, type: 'late_fee', on, amount_cents: allowed, period_due_on: charge.due_on, rule });
     };
     const base = `${facts.lease.id}:late_fee:${charge.due_on}`;
-    // Paused days (a promise, a plan, a payment in transit) accrue nothing; the initial fee
-    // waits for the first day that is not paused.
-    let day = feeDay;
-    while (day <= facts.today && isPaused(day)) day = addDays(day, 1);
-    if (day > facts.today) continue;
+    // Paused days (bankruptcy, a manual hold, a promise, a plan, a payment in transit) accrue
+    // nothing, and a fee whose day was paused is never owed: it is not posted once the hold ends.
+    const day = feeDay;
+    const initial = !isPaused(day);
     switch (terms.kind) {
       case 'flat':
-        add(base, day, terms.amount_cents);
+        if (initial) add(base, day, terms.amount_cents);
         break;
       case 'percent':
-        add(base, day, Math.floor((facts.lease.rent_cents * terms.bps) / 10_000));
+        if (initial) add(base, day, Math.floor((facts.lease.rent_cents * terms.bps) / 10_000));
         break;
       case 'percent_of_balance':
-        add(base, day, Math.floor((charge.open_cents * terms.bps) / 10_000));
+        if (initial) add(base, day, Math.floor((openOf(charge) * terms.bps) / 10_000));
         break;
       case 'daily': {
-        add(base, day, terms.initial_cents);
+        if (initial) add(base, day, terms.initial_cents);
         // Keyed by the day it accrues for: a hold recorded later never renumbers earlier days.
         for (let d = addDays(day, 1); d <= facts.today; d = addDays(d, 1)) {
           if (isPaused(d)) continue;

@@ -43,6 +43,11 @@ export function strongest(holds: readonly Hold[]): { effect: HoldEffect; hold: H
   return null;
 }
 
+/** The SCRA hold in force today, if any: legal steps, placement and credit reporting wait. */
+export function scraHold(facts: LeaseFacts): Hold | undefined {
+  return activeHolds(facts, facts.today).find((hold) => hold.kind === 'scra');
+}
+
 export function disputedCents(facts: LeaseFacts): number {
   return activeHolds(facts, facts.today)
     .filter((hold) => hold.kind === 'dispute')

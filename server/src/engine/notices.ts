@@ -4,6 +4,7 @@ import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/
 import { noticeRule, ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addDays as addCalendarDays } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
+import { rentFirstOpen } from './fees.ts';
 import { disputedCents } from './holds.ts';
 
 /** Notices that start a legal clock: never served without a second person's approval. */
@@ -13,6 +14,23 @@ export const LEGAL_NOTICES: readonly NoticeKind[] = [
   'notice_to_vacate',
   'notice_of_default',
 ];
+
+/** Notices that lead to a suit for possession: pointless once the tenant has moved out. */
+export const POSSESSION_NOTICES: readonly NoticeKind[] = ['pay_or_quit', 'rent_demand_14_day', 'notice_to_vacate'];
+
+/** Whether the tenant has moved out by the lease's local day: possession remedies stop. */
+export function movedOut(facts: LeaseFacts): boolean {
+  return facts.lease.moved_out_on !== null && facts.lease.moved_out_on <= facts.today;
+}
+
+/**
+ * Steps an SCRA hold blocks (holds.ts): legal notices, referrals, agency placement and credit
+ * reporting. `action` is a policy step's action, a request's action or an effect's type.
+ */
+export function isLegalAction(action: string, notice?: unknown): boolean {
+  if (action === 'notice') return LEGAL_NOTICES.includes(notice as NoticeKind);
+  return action === 'referral' || action === 'escalate' || action === 'placement' || action === 'credit_report';
+}
 
 export interface NoticeTerms {
   notice: NoticeKind;
@@ -29,7 +47,9 @@ export interface NoticeTerms {
   also?: RuleRef[];
 }
 
-export type NoticePlan = { ok: true; terms: NoticeTerms; verified: boolean } | { ok: false; reason: string };
+/** A refusal names the rule that decided it (the channels RPAPL 711 accepts, CARES's 30 days). */
+export type NoticePlan =
+  { ok: true; terms: NoticeTerms; verified: boolean } | { ok: false; reason: string; rule?: RuleRef };
 
 /**
  * What a notice served on a day demands and when it expires, from the rule version in effect on
@@ -43,15 +63,25 @@ export function planNotice(
   channels?: string[],
   templatePeriodDays?: number,
 ): NoticePlan {
+  // A notice of default enforces a commercial lease's cure clause; residential tenants get the
+  // statutory notices (pay-or-quit, 14-day demand, notice to vacate) instead.
+  if (notice === 'notice_of_default' && facts.lease.kind !== 'commercial')
+    return { ok: false, reason: 'notice_not_applicable' };
   const rule = noticeRule(facts.property.jurisdiction, notice, servedOn, facts.lease);
   if (!rule) return { ok: false, reason: 'notice_not_available_in_jurisdiction' };
   const allowed = rule.params.channels as readonly string[];
   const chosen = channels ?? [...(rule.params.default_channels ?? [allowed[0]!])];
-  if (chosen.some((channel) => !allowed.includes(channel))) return { ok: false, reason: 'channel_not_permitted' };
-  const demanded = facts.open_charges.filter(
-    (c) => c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent'),
-  );
-  const gross = demanded.reduce((sum, c) => sum + c.open_cents, 0);
+  if (chosen.some((channel) => !allowed.includes(channel)))
+    return { ok: false, reason: 'channel_not_permitted', rule: ruleRef(rule) };
+  const inDemand = (c: LeaseFacts['open_charges'][number]) =>
+    c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
+  // Rent only: rent left open because a payment went to an earlier fee first is fees owed, not
+  // rent, and an overstated rent demand makes the notice defective.
+  const adjusted =
+    rule.params.amount === 'rent_only' && facts.fees_paid_cents ? rentFirstOpen(facts, inDemand) : undefined;
+  const openOf = (c: LeaseFacts['open_charges'][number]) => adjusted?.get(c.external_id) ?? c.open_cents;
+  const demanded = facts.open_charges.filter((c) => inDemand(c) && openOf(c) > 0);
+  const gross = demanded.reduce((sum, c) => sum + openOf(c), 0);
   const amount =
     rule.params.amount === 'none' ? 0 : Math.max(0, gross - facts.unapplied_credit_cents - disputedCents(facts));
   let expires: string;
@@ -73,7 +103,7 @@ export function planNotice(
   if (templatePeriodDays !== undefined) {
     const stated = addCalendarDays(servedOn, templatePeriodDays);
     // The template would show the tenant a date earlier than the law allows: never serve it.
-    if (stated < expires) return { ok: false, reason: 'template_period_too_short' };
+    if (stated < expires) return { ok: false, reason: 'template_period_too_short', rule: also.at(-1) ?? ruleRef(rule) };
     expires = stated;
   }
   return {

@@ -1,11 +1,10 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { TERMINAL_ACTIONS } from '@arrears/shared';
 import { addDays, instant, instantIso } from './days.ts';
 import type { CaseState } from './decide.ts';
 import type { Create } from './effects.ts';
-import type { Hold, LeaseFacts } from './facts.ts';
+import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
-import { LEGAL_NOTICES, planNotice } from './notices.ts';
+import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import { levelRank, type Severity } from './severity.ts';
 import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
@@ -52,6 +51,7 @@ export function planSteps(
   const anchor = sev.anchor_due_on!;
   const tz = facts.property.timezone;
   const blockLegal = holds.some((h) => h.kind === 'scra');
+  const gone = movedOut(facts);
   // One day's group at a time: after downtime or a hold, steps go out in order, not in a burst.
   // A group already sent today (an earlier evaluation) counts: the next group waits a day.
   const offsets = stepOffsets(policy);
@@ -88,12 +88,30 @@ export function planSteps(
     if (key === null) continue;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
     const { step } = planned;
-    const legal =
-      step.action === 'notice'
-        ? LEGAL_NOTICES.includes(step.notice!)
-        : TERMINAL_ACTIONS.includes(step.action) || step.action === 'placement' || step.action === 'credit_report';
+    // The tenant moved out: a notice for possession or an eviction referral makes no sense;
+    // collecting the balance (letters, placement) goes on.
+    if (gone && possessionStep(step.action, step.action === 'notice' ? step.notice : step.after_notice)) {
+      create({
+        key,
+        step_id: step.id,
+        anchor_due_on: anchor,
+        type: step.action,
+        status: 'suppressed',
+        reason: 'moved_out',
+        due_at: now,
+        payload: {
+          level: planned.level,
+          template: step.template ?? step.id,
+          ...(step.notice ? { notice: step.notice } : {}),
+        },
+      });
+      continue;
+    }
+    // Under an SCRA hold a legal step waits (it is not drafted); once the hold ends it resumes
+    // like a paused step, on the first business day after it.
+    const legal = isLegalAction(step.action, step.notice);
     if (legal && blockLegal) continue;
-    let release = releaseDay(planned.day, facts.holds, 'US');
+    let release = releaseDay(planned.day, facts.holds, 'US', legal);
     if (release !== undefined && state.reopened_on && release < state.reopened_on) release = state.reopened_on;
     if (release === undefined || release > facts.today) continue;
     const base = {
@@ -102,7 +120,27 @@ export function planSteps(
       anchor_due_on: anchor,
       payload: { level: planned.level, template: step.template ?? step.id } as Record<string, unknown>,
     };
-    if (lateness(release, facts.today) > step.catch_up_days) {
+    // A referral waits for its notice to be served: until then it is neither due nor late, and
+    // it does not hold up the steps after it. It is due from the day the notice was served.
+    let notice: KnownEffect | undefined;
+    if (step.after_notice) {
+      // Only a served, uncured notice gates a referral; a blocked or cured one never does.
+      notice = known.find(
+        (e) =>
+          e.type === 'notice' &&
+          e.payload.notice === step.after_notice &&
+          e.anchor_due_on === anchor &&
+          e.status === 'sent',
+      );
+      if (!notice) continue;
+      const served = typeof notice.payload.served_on === 'string' ? notice.payload.served_on : undefined;
+      if (served && served > release) release = served;
+    }
+    // The catch-up window is for steps missed while the service was down (their day came before
+    // the current run of daily evaluations). A step the service saw on time but sent later — one
+    // group a day after a hold, or behind a prerequisite — is never "missed".
+    const missedWhileDown = release < (state.up_since ?? facts.today);
+    if (missedWhileDown && lateness(release, facts.today) > step.catch_up_days) {
       create({ ...base, type: step.action, status: 'suppressed', reason: 'missed_catch_up_window', due_at: now });
       continue;
     }
@@ -133,16 +171,7 @@ export function planSteps(
         continue;
       }
     }
-    if (step.after_notice) {
-      // Only a served, uncured notice gates a referral; a blocked or cured one never does.
-      const notice = known.find(
-        (e) =>
-          e.type === 'notice' &&
-          e.payload.notice === step.after_notice &&
-          e.anchor_due_on === anchor &&
-          e.status === 'sent',
-      );
-      if (!notice) continue;
+    if (notice) {
       create({
         ...base,
         type: 'approval_request',
@@ -184,6 +213,7 @@ export function planSteps(
           type: 'notice',
           status: 'blocked',
           reason: plan.reason,
+          ...(plan.rule ? { rule: plan.rule } : {}),
           due_at: dueAt,
           payload: { ...base.payload, notice: step.notice },
         });
@@ -229,4 +259,9 @@ export function planSteps(
       payload: gated ? { ...base.payload, action: step.action, approver: step.approval ?? 'manager' } : base.payload,
     });
   }
+}
+
+/** A notice for possession, or a referral waiting on one (an eviction referral). */
+function possessionStep(action: string, notice: string | undefined): boolean {
+  return (action === 'notice' || action === 'referral') && POSSESSION_NOTICES.includes(notice as never);
 }

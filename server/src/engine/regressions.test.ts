@@ -347,6 +347,11 @@ test('a notice whose template states a shorter period than the law is never serv
   expect(planNotice('notice_to_vacate', texas, '2026-07-22', undefined, 2)).toEqual({
     ok: false,
     reason: 'template_period_too_short',
+    rule: {
+      id: 'US-TX/notice-to-vacate@2026-01-01',
+      citation: 'Tex. Prop. Code 24.005 as amended by SB 38 (2025)',
+      verified: false,
+    },
   });
   expect(planNotice('notice_to_vacate', texas, '2026-07-22', undefined, 5)).toMatchObject({
     ok: true,

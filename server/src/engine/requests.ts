@@ -1,4 +1,8 @@
-import { BANKRUPTCY_STAY_ACTIONS, CREDIT_FURNISHING_WAIT } from '../compliance/rules/federal-collection.ts';
+import {
+  BANKRUPTCY_STAY_ACTIONS,
+  CREDIT_FURNISHING_WAIT,
+  SCRA_PROTECTIONS,
+} from '../compliance/rules/federal-collection.ts';
 import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
@@ -6,8 +10,8 @@ import type { EngineEvent } from './decide.ts';
 import type { Create, Update } from './effects.ts';
 import type { LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
-import { activeHolds, strongest } from './holds.ts';
-import { LEGAL_NOTICES, planNotice } from './notices.ts';
+import { activeHolds, scraHold, strongest } from './holds.ts';
+import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import type { Severity } from './severity.ts';
 
 /** The letter batch: notices approved before it are served the same day, later ones the next. */
@@ -46,6 +50,28 @@ export function handleRequest(
     });
     return;
   }
+  if (isLegalAction(request.action, request.notice) && scraHold(facts)) {
+    // A servicemember's protections: legal steps, placement and credit reporting are refused.
+    create({
+      ...base,
+      type: request.action === 'escalate' ? 'referral' : request.action,
+      status: 'blocked',
+      reason: 'hold_scra',
+      rule: ruleRef(SCRA_PROTECTIONS),
+      payload: { action: request.action, ...(request.notice ? { notice: request.notice } : {}) },
+    });
+    return;
+  }
+  if (request.action === 'notice' && POSSESSION_NOTICES.includes(request.notice!) && movedOut(facts)) {
+    create({
+      ...base,
+      type: 'notice',
+      status: 'blocked',
+      reason: 'moved_out',
+      payload: { notice: request.notice, channel: request.channel },
+    });
+    return;
+  }
   if (contact) {
     create({ ...base, type: request.action, status: 'scheduled', payload: { template: `agent-${request.action}` } });
     return;
@@ -59,6 +85,7 @@ export function handleRequest(
         type: 'notice',
         status: 'blocked',
         reason: plan.reason,
+        ...(plan.rule ? { rule: plan.rule } : {}),
         payload: { notice: request.notice, channel: request.channel },
       });
       return;

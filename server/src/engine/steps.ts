@@ -136,12 +136,13 @@ export function upcomingSteps(policy: PolicyDocument, facts: LeaseFacts, anchor:
 /**
  * The day a step may go out: its own day, or, when a pausing hold covered that day, the first
  * business day after the hold ended ("resumes at the paused step"). Undefined while paused.
+ * A legal step (`legal`) is paused by an SCRA hold too.
  */
-export function releaseDay(day: string, holds: readonly Hold[], calendar: 'US'): string | undefined {
+export function releaseDay(day: string, holds: readonly Hold[], calendar: 'US', legal = false): string | undefined {
   let release = day;
   for (const hold of holds) {
     const effect = holdEffect(hold);
-    if (effect !== 'pause' && effect !== 'stop_all') continue;
+    if (effect !== 'pause' && effect !== 'stop_all' && !(legal && effect === 'block_legal')) continue;
     if (hold.status === 'awaiting_approval' || hold.status === 'rejected') continue;
     if (hold.starts_on > release) continue;
     const end = hold.ends_on;

@@ -3,6 +3,7 @@ import type { Trx } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { localDate } from '../time/zoned.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
+import { feesPaidInArrears } from '../engine/fees.ts';
 
 export interface LeaseContext {
   facts: LeaseFacts;
@@ -199,6 +200,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       ).length,
     },
   };
+  facts.fees_paid_cents = feesPaidInArrears(facts, known);
   return { facts, known, track: row.track, orgSettings: settings };
 }
 

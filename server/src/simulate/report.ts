@@ -130,7 +130,7 @@ export function formatTimeline(report: SimulationReport): string {
         .filter((l) => l.lease === lease)
         .map((l) => ({
           at: l.at,
-          text: `level ${l.level} (${l.days_past_due} days past due, ${money(l.balance_cents)})`,
+          text: `level ${l.level} (${l.days_past_due} day${l.days_past_due === 1 ? '' : 's'} past due, ${money(l.balance_cents)})`,
         })),
       ...report.actions
         .filter((a) => a.lease === lease)
@@ -148,7 +148,8 @@ export function formatTimeline(report: SimulationReport): string {
         }),
     ];
     // Both lists are in time order already; a stable merge keeps levels before same-instant actions.
-    rows.sort((a, b) => (a.at.slice(0, 19) < b.at.slice(0, 19) ? -1 : a.at.slice(0, 19) > b.at.slice(0, 19) ? 1 : 0));
+    // By instant, not wall clock: when clocks fall back, 01:10 PST comes after 01:50 PDT.
+    rows.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     for (const row of rows) lines.push(`  ${row.at.slice(0, 16).replace('T', ' ')}  ${row.text}`);
     const next = final.next_action as { type: string; on: string } | null;
     lines.push(

@@ -10,6 +10,7 @@ import { evaluateLease, type EscalationScope, type EvaluationInput } from '../es
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
+import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, seedScenario, throwawayDataDir } from './seed.ts';
@@ -44,7 +45,11 @@ export async function runScenario(scenario: Scenario, guard: ContactGuard): Prom
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const startedAt = zonedInstant(scenario.start, '00:00', scenario.properties[0]!.timezone);
+    // The portfolio exists from the earliest first midnight of any property (Guam's comes
+    // before Honolulu's): consents and the policy are in place before the first event.
+    const startedAt = new Date(
+      Math.min(...scenario.properties.map((p) => zonedInstant(scenario.start, '00:00', p.timezone).getTime())),
+    );
     const policyId = await seedScenario(db, scenario, startedAt);
     const sim = new Simulation(db, scenario, policyId, guard);
     await sim.run();
@@ -66,7 +71,9 @@ const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
 class Simulation {
   private readonly zoneOf = new Map<string, string>();
   private readonly wakeOn = new Map<string, string | null>();
-  private readonly leaseOfRef = new Map<string, string>();
+  /** Leases each hold id and each request id is used on (ids are unique per lease). */
+  private readonly holdLeases = new Map<string, Set<string>>();
+  private readonly requestLeases = new Map<string, Set<string>>();
   private readonly roles: Map<string, UserRole>;
   private readonly scope: EscalationScope;
   private readonly db: Database;
@@ -81,9 +88,12 @@ class Simulation {
     const zones = new Map(s.properties.map((p) => [p.id, p.timezone]));
     for (const lease of s.leases) this.zoneOf.set(lease.id, zones.get(lease.property)!);
     for (const e of s.events)
-      if ((e.type === 'hold' || e.type === 'request') && 'lease' in e) this.leaseOfRef.set(e.id, e.lease);
+      if (e.type === 'hold' || e.type === 'request') {
+        const ids = e.type === 'hold' ? this.holdLeases : this.requestLeases;
+        ids.set(e.id, (ids.get(e.id) ?? new Set()).add(e.lease));
+      }
     this.roles = new Map(s.users.map((u) => [u.id, u.role]));
-    this.scope = { db, orgId: SIM_ORG, policyFor: () => ({ id: policyId }) };
+    this.scope = { db, orgId: SIM_ORG, policyFor: (kind) => ({ id: policyForKind(s, policyId, kind) }) };
   }
 
   async run(): Promise<void> {
@@ -118,12 +128,25 @@ class Simulation {
   }
 
   private leaseOf(event: ScenarioEvent): string {
-    if ('lease' in event) return event.lease;
-    if (event.type === 'hold_release') return this.leaseOfRef.get(event.hold)!;
+    if ('lease' in event && event.lease !== undefined) return event.lease;
+    const first = (ids: Set<string> | undefined) => (ids ? [...ids][0] : undefined);
+    if (event.type === 'hold_release') return first(this.holdLeases.get(event.hold))!;
+    if (event.type !== 'approval') return this.s.leases[0]!.id;
     const ref = event.request;
     return (
-      this.leaseOfRef.get(ref) ?? this.s.leases.find((l) => ref.startsWith(`${l.id}:`))?.id ?? this.s.leases[0]!.id
+      first(this.requestLeases.get(ref)) ??
+      first(this.holdLeases.get(ref)) ??
+      this.s.leases.find((l) => ref.startsWith(`${l.id}:`))?.id ??
+      this.s.leases[0]!.id
     );
+  }
+
+  /**
+   * The id a hold is stored under. Hold ids are unique per lease but the holds table's are per
+   * org, so an id two leases share is stored as `lease/id` (else the second hold is never made).
+   */
+  private holdId(lease: string, id: string): string {
+    return (this.holdLeases.get(id)?.size ?? 0) > 1 ? `${lease}/${id}` : id;
   }
 
   private actor(id: string): Actor {
@@ -270,7 +293,7 @@ class Simulation {
           };
           const created = await signals.insertHold(
             ctx,
-            event.id,
+            this.holdId(lease, event.id),
             event.kind,
             admitted.status,
             startsOn,
@@ -284,7 +307,7 @@ class Simulation {
             await signals.recordEffect(ctx, `${lease}:hold:${event.id}:crm`, 'crm_update', 'scheduled', event.by, {
               template: 'hold-flag',
               flag,
-              hold: event.id,
+              hold: this.holdId(lease, event.id),
             });
           await signals.recordEffect(
             ctx,
@@ -293,7 +316,7 @@ class Simulation {
             admitted.status === 'active' ? 'posted' : 'awaiting_approval',
             event.by,
             {
-              hold: event.id,
+              hold: this.holdId(lease, event.id),
               kind: event.kind,
               starts_on: startsOn,
               ends_on: admitted.ends_on,
@@ -307,8 +330,12 @@ class Simulation {
       case 'hold_release': {
         const actor = this.actor(event.by);
         await this.ctx(lease, now, async (ctx) => {
-          const hold = await ctx.trx('holds').where({ org_id: SIM_ORG, id: event.hold }).first();
-          const verdict = admitRelease(hold, actor.role, event.reason);
+          const holdId = this.holdId(lease, event.hold);
+          const hold = await ctx.trx('holds').where({ org_id: SIM_ORG, id: holdId }).first();
+          // A release timed before its hold (events are in any order) has nothing to lift yet.
+          const verdict: ReturnType<typeof admitRelease> = hold
+            ? admitRelease(hold, actor.role, event.reason)
+            : { ok: false, reason: 'hold_not_recorded_yet' };
           const key = `${lease}:hold:${event.hold}:release:${now.toISOString()}`;
           if (!verdict.ok) {
             await signals.recordEffect(
@@ -317,14 +344,14 @@ class Simulation {
               'hold_release',
               'blocked',
               actor.id,
-              { hold: event.hold, ...(verdict.rule ? { rule: verdict.rule } : {}) },
+              { hold: holdId, ...(verdict.rule ? { rule: verdict.rule } : {}) },
               { reason: verdict.reason, drafted_by: actor.id },
             );
             return;
           }
           await ctx
             .trx('holds')
-            .where({ org_id: SIM_ORG, id: event.hold })
+            .where({ org_id: SIM_ORG, id: holdId })
             .update({
               status: 'released',
               ends_on: addCalendarDays(today, -1) < hold.starts_on ? hold.starts_on : addCalendarDays(today, -1),
@@ -338,7 +365,7 @@ class Simulation {
             'hold_release',
             'posted',
             actor.id,
-            { hold: event.hold, release_reason: event.reason },
+            { hold: holdId, release_reason: event.reason },
             { drafted_by: actor.id },
           );
         });
@@ -384,7 +411,7 @@ class Simulation {
         );
         return;
       case 'approval': {
-        const target = await this.approvalTarget(event.request);
+        const target = await this.approvalTarget(event.request, lease);
         if (target?.type === 'hold') {
           await this.approveHold(lease, target.key, event, now);
           break;
@@ -417,18 +444,18 @@ class Simulation {
   }
 
   /** An approval names a request id, an action id, or a hold id. */
-  private async approvalTarget(ref: string): Promise<{ key: string; type: string } | undefined> {
+  private async approvalTarget(ref: string, lease: string): Promise<{ key: string; type: string } | undefined> {
     return this.db.withOrg(SIM_ORG, async (trx) => {
       const byRequest = await trx('effects')
-        .where({ org_id: SIM_ORG, request_id: ref, status: 'awaiting_approval' })
+        .where({ org_id: SIM_ORG, lease_id: lease, request_id: ref, status: 'awaiting_approval' })
         .orderBy('seq')
         .first('key', 'type');
       if (byRequest) return byRequest;
       const byKey = await trx('effects').where({ org_id: SIM_ORG, key: ref }).first('key', 'type');
       if (byKey) return byKey;
       return trx('effects')
-        .where({ org_id: SIM_ORG, type: 'hold' })
-        .whereRaw(`payload->>'hold' = ?`, [ref])
+        .where({ org_id: SIM_ORG, lease_id: lease, type: 'hold' })
+        .whereRaw(`payload->>'hold' = ?`, [this.holdId(lease, ref)])
         .first('key', 'type');
     });
   }
@@ -485,3 +512,16 @@ class Simulation {
 }
 
 const SYSTEM = { id: 'system:engine', role: 'system' as const };
+
+/**
+ * The scenario's policy, for the leases it applies to. A lease of a kind the policy's
+ * `applies_to.lease_kind` leaves out gets the built-in default for its kind, as in production
+ * (`orgPolicyFor`): a commercial lease in a `default-residential` portfolio is on
+ * `default-commercial`, not served a residential pay-or-quit.
+ */
+export function policyForKind(s: Scenario, policyId: string, kind: 'residential' | 'commercial'): string {
+  const document = typeof s.policy === 'string' ? BUILTIN_POLICIES.get(s.policy) : s.policy;
+  const kinds = document?.applies_to.lease_kind;
+  if (!kinds || kinds.includes(kind)) return policyId;
+  return kind === 'commercial' ? 'default-commercial' : 'default-residential';
+}

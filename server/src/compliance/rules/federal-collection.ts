@@ -39,3 +39,15 @@ export const BANKRUPTCY_STAY_ACTIONS: RuleVersion<{ release_reasons: readonly st
     'A petition stays acts to collect and to obtain possession, unless the court lifts the stay or a residential lessor holds a pre-petition judgment for possession.',
   params: { release_reasons: ['stay_relief_order', 'pre_petition_judgment'] },
 };
+
+export const SCRA_PROTECTIONS: RuleVersion<Record<string, never>> = {
+  id: 'US/scra-protections',
+  effective_from: '2003-12-19',
+  citation: '50 U.S.C. 3919, 3931, 3951 (Servicemembers Civil Relief Act)',
+  // The statute's text and its thresholds have not been checked line by line: the product holds
+  // every legal step, placement and credit report for a servicemember, which is the safe side.
+  verified: false,
+  summary:
+    'A servicemember in military service: no eviction or default judgment without a court order; exercising SCRA rights is no ground for an adverse credit report. Legal steps, placement and credit reporting are held.',
+  params: {},
+};

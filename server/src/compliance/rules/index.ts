@@ -1,4 +1,4 @@
-import type { NoticeKind } from '@arrears/shared';
+import type { LeaseKind, NoticeKind } from '@arrears/shared';
 import { FEDERAL_CONTACT_RULES } from './federal-contact.ts';
 import { LATE_FEE_RULES, type LateFeeLimit } from './late-fees.ts';
 import { NOTICE_RULES, noticeOfDefaultRule, type NoticeRule } from './notices.ts';
@@ -28,8 +28,10 @@ export function noticeRule(
   return undefined;
 }
 
-export function lateFeeLimit(jurisdiction: string, on: string): LateFeeLimit | undefined {
-  return ruleInEffect(LATE_FEE_RULES[jurisdiction] ?? [], on);
+/** The statutory late-fee limit for a lease of this kind on a day (RPL 238-a, 92.019: residential only). */
+export function lateFeeLimit(jurisdiction: string, on: string, leaseKind: LeaseKind): LateFeeLimit | undefined {
+  const rule = ruleInEffect(LATE_FEE_RULES[jurisdiction] ?? [], on);
+  return rule && rule.params.lease_kinds.includes(leaseKind) ? rule : undefined;
 }
 
 /** Every rule version shipped, for `arrears rules` and the README table. */

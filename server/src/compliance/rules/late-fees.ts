@@ -1,3 +1,4 @@
+import type { LeaseKind } from '@arrears/shared';
 import type { RuleVersion } from './rule.ts';
 
 /**
@@ -6,6 +7,8 @@ import type { RuleVersion } from './rule.ts';
  * and initial plus daily amounts count together as one fee.
  */
 export interface LateFeeLimitParams {
+  /** The kinds of lease the statute governs (both shipped limits are residential-tenancy law). */
+  lease_kinds: readonly LeaseKind[];
   min_days_unpaid: number;
   cap:
     | { kind: 'none' }
@@ -23,7 +26,11 @@ export const LATE_FEE_RULES: Readonly<Record<string, readonly LateFeeLimit[]>> =
       citation: 'N.Y. Real Prop. Law 238-a(2)',
       verified: true,
       summary: 'No late fee until rent is 5 days late; at most $50 or 5% of monthly rent, whichever is less.',
-      params: { min_days_unpaid: 5, cap: { kind: 'lesser_of', cents: 5000, bps_of_rent: 500 } },
+      params: {
+        lease_kinds: ['residential'],
+        min_days_unpaid: 5,
+        cap: { kind: 'lesser_of', cents: 5000, bps_of_rent: 500 },
+      },
     },
   ],
   'US-TX': [
@@ -35,6 +42,7 @@ export const LATE_FEE_RULES: Readonly<Record<string, readonly LateFeeLimit[]>> =
       summary:
         'A fee only after rent is unpaid two full days after the due date; presumed reasonable up to 12% of monthly rent (4 units or fewer) or 10% (more than 4), initial and daily together.',
       params: {
+        lease_kinds: ['residential'],
         min_days_unpaid: 2,
         cap: { kind: 'bps_of_rent_by_units', small_max_units: 4, small_bps: 1200, large_bps: 1000 },
       },
