@@ -119,6 +119,18 @@ export function instantMs(date: string, time: string, timeZone: string): number 
   return ms;
 }
 
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`, as `toISOString()` writes it: such strings sort as their instants do. */
+function canonicalIso(s: string): boolean {
+  return s.length === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46;
+}
+
+/** The sign of `Date.parse(a) - Date.parse(b)`, comparing canonical ISO strings without parsing them. */
+export function compareInstants(a: string, b: string): number {
+  if (canonicalIso(a) && canonicalIso(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const d = Date.parse(a) - Date.parse(b);
+  return d < 0 ? -1 : d > 0 ? 1 : d === 0 ? 0 : NaN;
+}
+
 /** `zonedInstant(date, time, timeZone)`: a new Date each call, as the original. */
 export function instant(date: string, time: string, timeZone: string): Date {
   return new Date(instantMs(date, time, timeZone));

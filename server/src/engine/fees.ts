@@ -1,7 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
-import { localDate } from '../time/zoned.ts';
-import { addDays, daysBetween } from './days.ts';
+import { addDays, compareInstants, daysBetween, instantIso } from './days.ts';
 import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { holdEffect } from './holds.ts';
 import type { KnownEffects } from './known.ts';
@@ -22,22 +21,31 @@ export interface FeeDraft {
  * month's rent first pays last month's fee and leaves that much rent open: that rent is not
  * late, and must not draw a late fee of its own or be demanded as rent.
  */
-export function feesPaidInArrears(facts: LeaseFacts, known: Iterable<KnownEffect>): number {
+export function feesPaidInArrears(facts: LeaseFacts, known: readonly KnownEffect[]): number {
   const oldest = facts.open_charges.find((c) => c.charge_type !== 'late_fee' && c.charge_type !== 'nsf_fee');
   if (!oldest) return 0;
   // A cure only starts afresh when what is open now came due after it (a payment on the due
   // day that pays the old fee leaves today's rent open and the lease "current" for a day).
-  let since = Number.NEGATIVE_INFINITY;
-  const fees: KnownEffect[] = [];
-  for (const e of known) {
-    if (e.type === 'cure') {
-      const at = Date.parse(e.due_at);
-      if (localDate(new Date(at), facts.property.timezone) < oldest.due_on) since = Math.max(since, at);
-    } else if ((e.type === 'late_fee' || e.type === 'nsf_fee') && e.status === 'posted') fees.push(e);
+  // Most leases have no posted fee at all: find those first, and the cure cut-off only if any.
+  let fees: KnownEffect[] | undefined;
+  for (let i = 0; i < known.length; i++) {
+    const e = known[i]!;
+    if (e.status === 'posted' && (e.type === 'late_fee' || e.type === 'nsf_fee')) (fees ??= []).push(e);
+  }
+  if (!fees) return 0;
+  // "Cured on a local day before the oldest open charge's due day" is "cured before that day's
+  // first instant": one zone conversion per call instead of one per cure.
+  const oldestDueStarts = instantIso(oldest.due_on, '00:00', facts.property.timezone);
+  let since: string | undefined;
+  for (let i = 0; i < known.length; i++) {
+    const e = known[i]!;
+    if (e.type !== 'cure') continue;
+    if (compareInstants(e.due_at, oldestDueStarts) < 0 && (since === undefined || compareInstants(e.due_at, since) > 0))
+      since = e.due_at;
   }
   let paid = 0;
   for (const fee of fees) {
-    if (!(Date.parse(fee.due_at) > since)) continue;
+    if (since !== undefined && !(compareInstants(fee.due_at, since) > 0)) continue;
     const open = facts.open_charges.find((c) => c.external_id === fee.key)?.open_cents ?? 0;
     paid += Math.max(0, Number(fee.payload.amount_cents ?? 0) - open);
   }
