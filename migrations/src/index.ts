@@ -3,9 +3,10 @@ import { escalation } from './002_escalation.ts';
 import { runner } from './003_runner.ts';
 import { auditAtCommit } from './004_audit_at_commit.ts';
 import { openItems } from './005_open_items.ts';
+import { auditChainPerCommit } from './006_audit_chain_per_commit.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
 
 /** Every migration, in order. Forward-only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [foundation, escalation, runner, auditAtCommit, openItems];
+export const migrations: readonly Migration[] = [foundation, escalation, runner, auditAtCommit, openItems, auditChainPerCommit];

@@ -139,3 +139,52 @@ test('writers of one org do not wait for each other: the chain is extended at CO
   expect(Number((await db.knex('audit_pending').count({ n: '*' }))[0]!.n)).toBe(0);
   expect(await verifyAuditChain(db, 'org-d')).toMatchObject({ ok: true, entries: 4 });
 });
+
+test('a transaction of many rows is chained in one go, in call order; a direct insert is still chained', async () => {
+  await seedOrg(db, 'org-e');
+  const entry = (n: number) => ({
+    orgId: 'org-e',
+    at,
+    actor: 'system',
+    action: `bulk.${n}`,
+    subjectType: 'lease',
+    subjectId: `L${n}`,
+  });
+  await db.withOrg('org-e', async (trx) => {
+    for (let n = 1; n <= 40; n++) await appendAudit(trx, entry(n));
+  });
+  // Two transactions interleaving their appends: each chains its own rows at its COMMIT.
+  await Promise.all(
+    [100, 200].map((base) =>
+      db.withOrg('org-e', async (trx) => {
+        for (let n = 1; n <= 10; n++) await appendAudit(trx, entry(base + n));
+      }),
+    ),
+  );
+  // A client inserting into audit_log itself (no staging) is chained by 001's row trigger.
+  await db.withOrg('org-e', (trx) =>
+    trx('audit_log').insert({
+      org_id: 'org-e',
+      seq: 0,
+      at,
+      actor: 'system',
+      action: 'direct',
+      subject_type: 'lease',
+      subject_id: 'L0',
+      prev_hash: '',
+      hash: '',
+    }),
+  );
+  const actions = await db.knex('audit_log').where({ org_id: 'org-e' }).orderBy('seq').pluck('action');
+  expect(actions.slice(0, 40)).toEqual(Array.from({ length: 40 }, (_, i) => `bulk.${i + 1}`));
+  const tail = actions.slice(40, 60);
+  for (const base of [100, 200]) {
+    const mine = tail.filter((a: string) => Number(a.split('.')[1]) > base && Number(a.split('.')[1]) <= base + 10);
+    expect(mine).toEqual(Array.from({ length: 10 }, (_, i) => `bulk.${base + i + 1}`));
+    // A transaction's rows are contiguous: chained together at its COMMIT.
+    expect(tail.indexOf(mine[9]) - tail.indexOf(mine[0])).toBe(9);
+  }
+  expect(actions[60]).toBe('direct');
+  expect(Number((await db.knex('audit_pending').count({ n: '*' }))[0]!.n)).toBe(0);
+  expect(await verifyAuditChain(db, 'org-e')).toMatchObject({ ok: true, entries: 61 });
+});
