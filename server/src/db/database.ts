@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config/config.ts';
+import { allowBeforeCommit, runBeforeCommit } from './before-commit.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { createKnex } from './knex.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -77,7 +78,9 @@ export function createDatabase(
         // connection never carries one org's scope into the next caller's work.
         await trx.raw(`select set_config('app.org_id', ?, true), set_config('role', ?, true)`, [orgId, appRole]);
         if (kind === 'postgres') allowPreparedStatements(trx);
+        allowBeforeCommit(trx);
         const result = await fn(trx);
+        await runBeforeCommit(trx);
         const work = takeWork(trx);
         if (work.length > 0 && db.relay) await db.relay(trx, work);
         return result;

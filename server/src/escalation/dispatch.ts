@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Database } from '../db/database.ts';
+import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
 import { dispatchDecision, type ContactGuard } from '../engine/dispatch.ts';
 import { recipientsFor } from '../engine/recipients.ts';
@@ -57,184 +57,212 @@ export async function dueEffects(db: Database, orgId: string, now: Date): Promis
  * crash between the two leaves `sending`, which is reconciled, never re-sent blindly.
  */
 export async function dispatchEffect(scope: DispatchScope, key: string, now: Date): Promise<Dispatched | null> {
-  const { db, orgId } = scope;
-  const first = await db.withOrg(orgId, async (trx) => {
-    const row = await trx('effects').where({ org_id: orgId, key }).forUpdate().skipLocked().first();
-    if (!row || row.status !== 'scheduled') return null;
-    if (new Date(row.due_at).getTime() > now.getTime()) {
-      // Early (a job run ahead of its instant, a worker whose clock lags): not yet; a new job
-      // later (the row lock and status make any extra one harmless).
-      // The queue's clock is the database's (wall time), not the injected one: wait out what
-      // this worker sees as remaining, at least a second, so a lagging clock cannot spin.
-      const wait = Math.max(1000, new Date(row.due_at).getTime() - now.getTime());
-      noteWork(trx, { kind: 'dispatch', orgId, key, at: new Date(Date.now() + wait), retry: true });
-      return { done: { key, lease_id: row.lease_id, type: row.type, status: 'not_due' } };
-    }
-    const effect: KnownEffect = toKnownEffect(row);
-    const { facts, track, orgSettings } = await loadLeaseContext(trx, orgId, row.lease_id, now);
-    // A lease that never had a case (a flag, a status change) dispatches under the policy its
-    // first case would pin.
-    const pin = track?.policy_id
-      ? { id: track.policy_id, version: track.policy_version ?? undefined }
-      : orgPolicyFor(facts.lease.kind, orgSettings);
-    const policy = await loadPolicy(trx, orgId, pin.id, pin.version);
-    const outcome = dispatchDecision(policy.document, effect, facts, now, scope.guard);
-    const audit = (action: string, data: Record<string, unknown>) =>
-      appendAudit(trx, {
-        orgId,
-        at: now,
-        actor: 'system:dispatcher',
-        action,
-        subjectType: 'effect',
-        subjectId: key,
-        data,
-      });
-    if (outcome.status === 'deferred') {
-      await trx('effects')
-        .where({ org_id: orgId, key })
-        .update({ due_at: outcome.until, attempts: row.attempts + 1, updated_at: now });
-      noteWork(trx, { kind: 'dispatch', orgId, key, at: outcome.until });
-      await audit('effect.deferred', {
-        reason: outcome.reason,
-        until: outcome.until.toISOString(),
-        ...(outcome.rule ? { rule: outcome.rule } : {}),
-      });
-      return { done: { key, lease_id: row.lease_id, type: row.type, status: 'deferred' } };
-    }
-    let payload: Record<string, unknown> = {};
-    let status: string = outcome.status;
-    let pending: Outbound | undefined;
-    if (outcome.status === 'posted' && row.type === 'fee_reversal') {
-      // The ledger is append-only: a late fee a backdated hold covers is taken back by a credit
-      // of exactly its amount, keyed by this effect, which allocates like any other credit.
-      const today = localDate(now, facts.property.timezone);
-      const p = row.payload as { amount_cents: number; reverses: string; on: string; hold: string; kind: string };
-      const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
-        {
-          row: 1,
-          value: {
-            kind: 'credit',
-            lease_id: row.lease_id,
-            external_id: key,
-            amount_cents: Number(p.amount_cents),
-            effective_on: today,
-            memo: `late fee ${p.reverses} (${p.on}) reversed: hold ${p.hold} (${p.kind}) covers that day`,
-          },
-        },
-      ]);
-      if (result.rejected.length > 0) throw new Error(`fee reversal ${key} rejected: ${result.rejected[0]!.message}`);
-      payload = { posted_on: today };
-    } else if (outcome.status === 'posted') {
-      const today = localDate(now, facts.property.timezone);
-      const amount = Number(row.payload.amount_cents);
-      const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
-        {
-          row: 1,
-          value: {
-            kind: 'charge',
-            lease_id: row.lease_id,
-            external_id: key,
-            charge_type: row.type,
-            amount_cents: amount,
-            effective_on: today,
-            due_on: today,
-          },
-        },
-      ]);
-      if (result.rejected.length > 0) throw new Error(`fee ${key} rejected: ${result.rejected[0]!.message}`);
-      payload = { posted_on: today };
-    }
-    if (outcome.status === 'sent' && (RENDERED.has(row.type) || RECORDS.has(row.type))) {
-      payload = { ...(outcome.payload ?? {}) };
-      const channels = (effect.payload.channels as string[] | undefined) ?? [row.type];
-      if (channels.includes('certified_letter'))
-        // The sandbox mail provider's tracking number: stable per effect, so reruns match.
-        payload.tracking_number = `9407${BigInt(
-          `0x${crypto.createHash('sha256').update(key).digest('hex').slice(0, 15)}`,
-        )
-          .toString()
-          .padStart(18, '0')
-          .slice(0, 18)}`;
-      const rendered = renderContact(
-        { ...effect, payload: { ...effect.payload, ...payload } },
-        facts,
-        scope.paymentLinkBase,
-      );
-      const recipients = RENDERED.has(row.type) ? recipientsFor(row.type, facts.tenants) : [];
-      if (RENDERED.has(row.type)) payload.recipients = recipients;
-      const outbound = outboundFor(scope.ports, {
-        orgId,
-        effect,
-        leaseId: row.lease_id,
-        rendered,
-        cards: await contactCards(trx, orgId, recipients),
-        paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
-        balanceCents: facts.balance_cents,
-      });
-      if (outbound) {
-        const { port, message } = outbound;
-        payload.delivery = { provider: port.provider, content_sha256: rendered.content_sha256, body: rendered.body };
-        if (port.inTransaction) {
-          const delivery = await port.send(message, { now, trx });
-          payload.delivery = { ...(payload.delivery as object), provider_message_id: delivery.provider_message_id };
-        } else {
-          status = 'sending';
-          pending = outbound;
-        }
-      }
-    }
-    if (outcome.status === 'sent' && row.type === 'write_off' && facts.balance_cents > 0) {
-      // An approved write-off closes the balance in the ledger, so the engine sees the cure.
-      const today = localDate(now, facts.property.timezone);
-      await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
-        {
-          row: 1,
-          value: {
-            kind: 'write_off',
-            lease_id: row.lease_id,
-            external_id: key,
-            amount_cents: facts.balance_cents,
-            effective_on: today,
-          },
-        },
-      ]);
-      payload = { ...payload, amount_cents: facts.balance_cents };
-    }
-    if (outcome.status === 'sent' && row.type === 'placement')
-      // Placed with an agency: from now on a third party collects, and Reg F binds every contact.
-      await trx('leases').where({ org_id: orgId, id: row.lease_id }).update({ collector: 'agency' });
-    if (outcome.status === 'sent' && row.type === 'remove_cares_flag')
-      // Approved by a manager (maker-checker); the property keeps its flag for other leases.
-      await trx('leases')
-        .where({ org_id: orgId, id: row.lease_id })
-        .update({ cares_flag_removed_on: localDate(now, facts.property.timezone) });
-    const delivery = payload.delivery as { provider: string; provider_message_id?: string } | undefined;
-    await trx('effects')
-      .where({ org_id: orgId, key })
-      .update({
-        status,
-        attempts: row.attempts + 1,
-        updated_at: now,
-        payload: trx.raw('payload || ?::jsonb', [JSON.stringify(payload)]),
-        ...(delivery ? { provider: delivery.provider, provider_message_id: delivery.provider_message_id ?? null } : {}),
-        ...('reason' in outcome ? { reason: outcome.reason } : {}),
-        ...('rule' in outcome && outcome.rule ? { rule: JSON.stringify(outcome.rule) } : {}),
-      });
-    await audit(`effect.${status}`, {
-      type: row.type,
-      ...(row.type === 'fee_reversal'
-        ? { amount_cents: row.payload.amount_cents, reverses: row.payload.reverses, hold: row.payload.hold }
-        : {}),
-      ...('reason' in outcome ? { reason: outcome.reason } : {}),
-      ...('rule' in outcome && outcome.rule ? { rule: outcome.rule } : {}),
-      ...(delivery ? { provider: delivery.provider } : {}),
-      ...(payload.delivery ? { content_sha256: (payload.delivery as { content_sha256: string }).content_sha256 } : {}),
-    });
-    // Whatever happened changes what the engine sees (a fee posted, a notice served): look again.
-    if (!pending) noteWork(trx, { kind: 'evaluate', orgId, leaseId: row.lease_id, cause: 'dispatch' });
-    return { done: { key, lease_id: row.lease_id, type: row.type, status }, pending };
-  });
+  const first = await scope.db.withOrg(scope.orgId, (trx) => prepareDispatch(trx, scope, key, now));
+  return finishDispatch(scope, first, now);
+}
+
+/**
+ * What a dispatch decided inside its transaction: the outcome, and the provider call still to
+ * make once that transaction has committed the effect as `sending` (real providers only).
+ */
+export interface PreparedDispatch {
+  done: Dispatched;
+  pending?: Outbound;
+}
+
+/** After the transaction of `prepareDispatch` committed: the provider call, if one is pending. */
+export async function finishDispatch(
+  scope: DispatchScope,
+  first: PreparedDispatch | null,
+  now: Date,
+): Promise<Dispatched | null> {
   if (!first) return null;
   if (!first.pending) return first.done;
   return completeSend(scope, first.done, first.pending, now);
+}
+
+/**
+ * The transactional half of `dispatchEffect`, inside the caller's transaction (of
+ * `scope.orgId`): the runner dispatches a batch of effects in one transaction, so their
+ * writes share one COMMIT; `finishDispatch` runs after it.
+ */
+export async function prepareDispatch(
+  trx: Trx,
+  scope: DispatchScope,
+  key: string,
+  now: Date,
+): Promise<PreparedDispatch | null> {
+  const { db, orgId } = scope;
+  const row = await trx('effects').where({ org_id: orgId, key }).forUpdate().skipLocked().first();
+  if (!row || row.status !== 'scheduled') return null;
+  if (new Date(row.due_at).getTime() > now.getTime()) {
+    // Early (a job run ahead of its instant, a worker whose clock lags): not yet; a new job
+    // later (the row lock and status make any extra one harmless).
+    // The queue's clock is the database's (wall time), not the injected one: wait out what
+    // this worker sees as remaining, at least a second, so a lagging clock cannot spin.
+    const wait = Math.max(1000, new Date(row.due_at).getTime() - now.getTime());
+    noteWork(trx, { kind: 'dispatch', orgId, key, at: new Date(Date.now() + wait), retry: true });
+    return { done: { key, lease_id: row.lease_id, type: row.type, status: 'not_due' } };
+  }
+  const effect: KnownEffect = toKnownEffect(row);
+  const { facts, track, orgSettings } = await loadLeaseContext(trx, orgId, row.lease_id, now);
+  // A lease that never had a case (a flag, a status change) dispatches under the policy its
+  // first case would pin.
+  const pin = track?.policy_id
+    ? { id: track.policy_id, version: track.policy_version ?? undefined }
+    : orgPolicyFor(facts.lease.kind, orgSettings);
+  const policy = await loadPolicy(trx, orgId, pin.id, pin.version);
+  const outcome = dispatchDecision(policy.document, effect, facts, now, scope.guard);
+  const audit = (action: string, data: Record<string, unknown>) =>
+    appendAudit(trx, {
+      orgId,
+      at: now,
+      actor: 'system:dispatcher',
+      action,
+      subjectType: 'effect',
+      subjectId: key,
+      data,
+    });
+  if (outcome.status === 'deferred') {
+    await trx('effects')
+      .where({ org_id: orgId, key })
+      .update({ due_at: outcome.until, attempts: row.attempts + 1, updated_at: now });
+    noteWork(trx, { kind: 'dispatch', orgId, key, at: outcome.until });
+    await audit('effect.deferred', {
+      reason: outcome.reason,
+      until: outcome.until.toISOString(),
+      ...(outcome.rule ? { rule: outcome.rule } : {}),
+    });
+    return { done: { key, lease_id: row.lease_id, type: row.type, status: 'deferred' } };
+  }
+  let payload: Record<string, unknown> = {};
+  let status: string = outcome.status;
+  let pending: Outbound | undefined;
+  if (outcome.status === 'posted' && row.type === 'fee_reversal') {
+    // The ledger is append-only: a late fee a backdated hold covers is taken back by a credit
+    // of exactly its amount, keyed by this effect, which allocates like any other credit.
+    const today = localDate(now, facts.property.timezone);
+    const p = row.payload as { amount_cents: number; reverses: string; on: string; hold: string; kind: string };
+    const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
+      {
+        row: 1,
+        value: {
+          kind: 'credit',
+          lease_id: row.lease_id,
+          external_id: key,
+          amount_cents: Number(p.amount_cents),
+          effective_on: today,
+          memo: `late fee ${p.reverses} (${p.on}) reversed: hold ${p.hold} (${p.kind}) covers that day`,
+        },
+      },
+    ]);
+    if (result.rejected.length > 0) throw new Error(`fee reversal ${key} rejected: ${result.rejected[0]!.message}`);
+    payload = { posted_on: today };
+  } else if (outcome.status === 'posted') {
+    const today = localDate(now, facts.property.timezone);
+    const amount = Number(row.payload.amount_cents);
+    const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
+      {
+        row: 1,
+        value: {
+          kind: 'charge',
+          lease_id: row.lease_id,
+          external_id: key,
+          charge_type: row.type,
+          amount_cents: amount,
+          effective_on: today,
+          due_on: today,
+        },
+      },
+    ]);
+    if (result.rejected.length > 0) throw new Error(`fee ${key} rejected: ${result.rejected[0]!.message}`);
+    payload = { posted_on: today };
+  }
+  if (outcome.status === 'sent' && (RENDERED.has(row.type) || RECORDS.has(row.type))) {
+    payload = { ...(outcome.payload ?? {}) };
+    const channels = (effect.payload.channels as string[] | undefined) ?? [row.type];
+    if (channels.includes('certified_letter'))
+      // The sandbox mail provider's tracking number: stable per effect, so reruns match.
+      payload.tracking_number = `9407${BigInt(`0x${crypto.createHash('sha256').update(key).digest('hex').slice(0, 15)}`)
+        .toString()
+        .padStart(18, '0')
+        .slice(0, 18)}`;
+    const rendered = renderContact(
+      { ...effect, payload: { ...effect.payload, ...payload } },
+      facts,
+      scope.paymentLinkBase,
+    );
+    const recipients = RENDERED.has(row.type) ? recipientsFor(row.type, facts.tenants) : [];
+    if (RENDERED.has(row.type)) payload.recipients = recipients;
+    const outbound = outboundFor(scope.ports, {
+      orgId,
+      effect,
+      leaseId: row.lease_id,
+      rendered,
+      cards: await contactCards(trx, orgId, recipients),
+      paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
+      balanceCents: facts.balance_cents,
+    });
+    if (outbound) {
+      const { port, message } = outbound;
+      payload.delivery = { provider: port.provider, content_sha256: rendered.content_sha256, body: rendered.body };
+      if (port.inTransaction) {
+        const delivery = await port.send(message, { now, trx });
+        payload.delivery = { ...(payload.delivery as object), provider_message_id: delivery.provider_message_id };
+      } else {
+        status = 'sending';
+        pending = outbound;
+      }
+    }
+  }
+  if (outcome.status === 'sent' && row.type === 'write_off' && facts.balance_cents > 0) {
+    // An approved write-off closes the balance in the ledger, so the engine sees the cure.
+    const today = localDate(now, facts.property.timezone);
+    await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
+      {
+        row: 1,
+        value: {
+          kind: 'write_off',
+          lease_id: row.lease_id,
+          external_id: key,
+          amount_cents: facts.balance_cents,
+          effective_on: today,
+        },
+      },
+    ]);
+    payload = { ...payload, amount_cents: facts.balance_cents };
+  }
+  if (outcome.status === 'sent' && row.type === 'placement')
+    // Placed with an agency: from now on a third party collects, and Reg F binds every contact.
+    await trx('leases').where({ org_id: orgId, id: row.lease_id }).update({ collector: 'agency' });
+  if (outcome.status === 'sent' && row.type === 'remove_cares_flag')
+    // Approved by a manager (maker-checker); the property keeps its flag for other leases.
+    await trx('leases')
+      .where({ org_id: orgId, id: row.lease_id })
+      .update({ cares_flag_removed_on: localDate(now, facts.property.timezone) });
+  const delivery = payload.delivery as { provider: string; provider_message_id?: string } | undefined;
+  await trx('effects')
+    .where({ org_id: orgId, key })
+    .update({
+      status,
+      attempts: row.attempts + 1,
+      updated_at: now,
+      payload: trx.raw('payload || ?::jsonb', [JSON.stringify(payload)]),
+      ...(delivery ? { provider: delivery.provider, provider_message_id: delivery.provider_message_id ?? null } : {}),
+      ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      ...('rule' in outcome && outcome.rule ? { rule: JSON.stringify(outcome.rule) } : {}),
+    });
+  await audit(`effect.${status}`, {
+    type: row.type,
+    ...(row.type === 'fee_reversal'
+      ? { amount_cents: row.payload.amount_cents, reverses: row.payload.reverses, hold: row.payload.hold }
+      : {}),
+    ...('reason' in outcome ? { reason: outcome.reason } : {}),
+    ...('rule' in outcome && outcome.rule ? { rule: outcome.rule } : {}),
+    ...(delivery ? { provider: delivery.provider } : {}),
+    ...(payload.delivery ? { content_sha256: (payload.delivery as { content_sha256: string }).content_sha256 } : {}),
+  });
+  // Whatever happened changes what the engine sees (a fee posted, a notice served): look again.
+  if (!pending) noteWork(trx, { kind: 'evaluate', orgId, leaseId: row.lease_id, cause: 'dispatch' });
+  return { done: { key, lease_id: row.lease_id, type: row.type, status }, pending };
 }

@@ -40,63 +40,76 @@ export async function evaluateLease(
   now: Date,
   actor: Actor | { id: string; role: 'system' },
 ): Promise<Evaluation> {
-  return scope.db.withOrg(scope.orgId, async (trx) => {
-    const lease = await trx('leases').where({ org_id: scope.orgId, id: leaseId }).forNoKeyUpdate().first('kind');
-    if (!lease) throw new Error(`lease ${leaseId} not found`);
-    const context = await loadLeaseContext(trx, scope.orgId, leaseId, now);
-    const track = context.track ?? undefined;
-    const pin = track?.policy_id
-      ? { id: track.policy_id, version: track.policy_version ?? undefined }
-      : scope.policyFor(lease.kind, context.orgSettings);
-    const policy = await loadPolicy(trx, scope.orgId, pin.id, pin.version);
-    const state: CaseState = (track?.state as CaseState | null) ?? INITIAL_STATE;
-    const { facts, known } = context;
-    const decision = decide(policy.document, state, { ...input, facts, known } as EngineEvent, now);
-    await saveTrack(trx, scope.orgId, leaseId, track !== undefined, policy, decision, now);
-    if (decision.wake_on)
-      // The timer the engine asked for: a job at local midnight of that day, committed with the decision.
-      noteWork(trx, {
-        kind: 'evaluate',
-        orgId: scope.orgId,
-        leaseId,
-        cause: 'timer',
-        at: zonedInstant(decision.wake_on, '00:00', facts.property.timezone),
-      });
-    await applyCommands(
-      trx,
-      scope.orgId,
+  return scope.db.withOrg(scope.orgId, (trx) => evaluateLeaseIn(trx, scope, leaseId, input, now, actor));
+}
+
+/**
+ * `evaluateLease` inside the caller's transaction (of `scope.orgId`): the runner evaluates a
+ * batch of leases in one transaction, so their writes share one COMMIT.
+ */
+export async function evaluateLeaseIn(
+  trx: Trx,
+  scope: EscalationScope,
+  leaseId: string,
+  input: EvaluationInput,
+  now: Date,
+  actor: Actor | { id: string; role: 'system' },
+): Promise<Evaluation> {
+  const lease = await trx('leases').where({ org_id: scope.orgId, id: leaseId }).forNoKeyUpdate().first('kind');
+  if (!lease) throw new Error(`lease ${leaseId} not found`);
+  const context = await loadLeaseContext(trx, scope.orgId, leaseId, now);
+  const track = context.track ?? undefined;
+  const pin = track?.policy_id
+    ? { id: track.policy_id, version: track.policy_version ?? undefined }
+    : scope.policyFor(lease.kind, context.orgSettings);
+  const policy = await loadPolicy(trx, scope.orgId, pin.id, pin.version);
+  const state: CaseState = (track?.state as CaseState | null) ?? INITIAL_STATE;
+  const { facts, known } = context;
+  const decision = decide(policy.document, state, { ...input, facts, known } as EngineEvent, now);
+  await saveTrack(trx, scope.orgId, leaseId, track !== undefined, policy, decision, now);
+  if (decision.wake_on)
+    // The timer the engine asked for: a job at local midnight of that day, committed with the decision.
+    noteWork(trx, {
+      kind: 'evaluate',
+      orgId: scope.orgId,
       leaseId,
-      decision.next.case_id ?? state.case_id,
-      decision.commands,
-      actor.id,
-      now,
-    );
-    if (decision.transition) {
-      const caseId = leaseId;
-      await trx('case_events').insert({
-        org_id: scope.orgId,
-        case_id: caseId,
-        at: now,
-        type: 'level_changed',
-        actor: actor.id,
-        data: JSON.stringify({
-          ...decision.transition,
-          anchor_due_on: decision.next.anchor_due_on,
-          policy: `${policy.id}@${policy.version}`,
-        }),
-      });
-      await appendAudit(trx, {
-        orgId: scope.orgId,
-        at: now,
-        actor: actor.id,
-        action: 'case.level_changed',
-        subjectType: 'lease',
-        subjectId: leaseId,
-        data: { ...decision.transition },
-      });
-    }
-    return { ...decision, policy, actor: actor.id };
-  });
+      cause: 'timer',
+      at: zonedInstant(decision.wake_on, '00:00', facts.property.timezone),
+    });
+  await applyCommands(
+    trx,
+    scope.orgId,
+    leaseId,
+    decision.next.case_id ?? state.case_id,
+    decision.commands,
+    actor.id,
+    now,
+  );
+  if (decision.transition) {
+    const caseId = leaseId;
+    await trx('case_events').insert({
+      org_id: scope.orgId,
+      case_id: caseId,
+      at: now,
+      type: 'level_changed',
+      actor: actor.id,
+      data: JSON.stringify({
+        ...decision.transition,
+        anchor_due_on: decision.next.anchor_due_on,
+        policy: `${policy.id}@${policy.version}`,
+      }),
+    });
+    await appendAudit(trx, {
+      orgId: scope.orgId,
+      at: now,
+      actor: actor.id,
+      action: 'case.level_changed',
+      subjectType: 'lease',
+      subjectId: leaseId,
+      data: { ...decision.transition },
+    });
+  }
+  return { ...decision, policy, actor: actor.id };
 }
 
 async function saveTrack(

@@ -1,16 +1,16 @@
 import type { Job, JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import type { Database } from '../db/database.ts';
-import { dispatchEffect } from '../escalation/dispatch.ts';
-import { evaluateLease } from '../escalation/evaluate.ts';
+import type { Database, Trx } from '../db/database.ts';
+import { finishDispatch, prepareDispatch, type DispatchScope, type PreparedDispatch } from '../escalation/dispatch.ts';
+import { evaluateLeaseIn } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
 import { processInboundEvent } from '../webhooks/process.ts';
 import { bossRelay } from './relay.ts';
-import { JOBS, type JobName } from './jobs.ts';
+import { inOneTransaction, lanesOf } from './batch.ts';
+import { JOBS, type JobName, type JobPayload } from './jobs.ts';
 import { scanOrg } from './scan.ts';
 
 export interface WorkerDeps {
@@ -25,8 +25,9 @@ export interface WorkerDeps {
   batchSize?: number;
   pollingIntervalSeconds?: number;
   /**
-   * Jobs of one fetched batch run at once, each in its own transaction; bounded by the
-   * database pool (embedded PGlite has one connection, so 1 there).
+   * Lanes a fetched batch is worked in at once: evaluations and dispatches of one lane share
+   * one transaction, webhooks and scans run one by one in them. Bounded by the database pool
+   * (embedded PGlite has one connection, so 1 there: a whole batch per transaction).
    */
   concurrency?: number;
   /** How often the portfolio scan runs (cron, UTC). */
@@ -55,31 +56,59 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   };
   const concurrency = Math.max(1, deps.concurrency ?? 1);
 
-  const evaluate = async (orgId: string, leaseId: string, cause: string) => {
-    await evaluateLease(
-      { db, orgId, policyFor: orgPolicyFor },
-      leaseId,
-      { type: 'evaluate', cause },
-      clock.now(),
-      SYSTEM,
-    );
+  const scope = (orgId: string) => ({ db, orgId, policyFor: orgPolicyFor });
+  const evaluateIn = (trx: Trx, orgId: string, leaseId: string, cause: string) =>
+    evaluateLeaseIn(trx, scope(orgId), leaseId, { type: 'evaluate', cause }, clock.now(), SYSTEM);
+  const dispatchScope = async (orgId: string): Promise<DispatchScope> => ({
+    db,
+    orgId,
+    guard: contactGuard,
+    paymentLinkBase: deps.paymentLinkBase,
+    ports: await deps.portsFor(orgId),
+  });
+
+  /**
+   * Jobs whose work is a transaction of one org: a fetched batch is grouped by org, ordered
+   * (so concurrent lanes take row locks in one order and never deadlock each other), split
+   * into `concurrency` lanes, and each lane's jobs share one transaction (batch.ts).
+   */
+  const inTransaction: {
+    [N in 'evaluate' | 'timer' | 'dispatch']: {
+      order(data: JobPayload<N>): string;
+      prepare(orgId: string): Promise<{
+        work(trx: Trx, data: JobPayload<N>): Promise<unknown>;
+        finish(prepared: unknown): Promise<unknown>;
+      }>;
+    };
+  } = {
+    evaluate: {
+      order: (data) => data.lease_id,
+      prepare: async (orgId) => ({
+        work: (trx, data) => evaluateIn(trx, orgId, data.lease_id, data.cause),
+        finish: async () => null,
+      }),
+    },
+    timer: {
+      order: (data) => data.lease_id,
+      prepare: async (orgId) => ({
+        work: (trx, data) => evaluateIn(trx, orgId, data.lease_id, 'timer'),
+        finish: async () => null,
+      }),
+    },
+    dispatch: {
+      order: (data) => data.key,
+      prepare: async (orgId) => {
+        const ds = await dispatchScope(orgId);
+        return {
+          work: (trx, data) => prepareDispatch(trx, ds, data.key, clock.now()),
+          finish: (prepared) => finishDispatch(ds, prepared as PreparedDispatch | null, clock.now()),
+        };
+      },
+    },
   };
 
-  const handlers: { [N in JobName]: (data: z.infer<(typeof JOBS)[N]['payload']>) => Promise<unknown> } = {
-    evaluate: (data) => evaluate(data.org_id, data.lease_id, data.cause),
-    timer: (data) => evaluate(data.org_id, data.lease_id, 'timer'),
-    dispatch: async (data) =>
-      dispatchEffect(
-        {
-          db,
-          orgId: data.org_id,
-          guard: contactGuard,
-          paymentLinkBase: deps.paymentLinkBase,
-          ports: await deps.portsFor(data.org_id),
-        },
-        data.key,
-        clock.now(),
-      ),
+  /** Jobs that run alone, each on its own terms (they open their own transactions). */
+  const alone: { [N in 'webhook' | 'scan']: (data: JobPayload<N>) => Promise<unknown> } = {
     // A delivery report is re-fetched through the org's ports before it is acted on (a retryable
     // fetch failure fails the job, so pg-boss retries it with backoff).
     webhook: (data) =>
@@ -97,39 +126,84 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     },
   };
 
+  const completed = (queue: string, id: string, output: unknown): JobResult => {
+    logger.debug({ queue, job: id }, 'job done');
+    return { id, status: 'completed', output: output ?? null };
+  };
+  const failed = (queue: string, id: string, error: unknown): JobResult => {
+    logger.warn({ queue, job: id, err: error }, 'job failed; pg-boss retries it with backoff');
+    return { id, status: 'failed', output: { error: (error as Error).message } };
+  };
+
+  /** Runs `count` tasks with at most `concurrency` of them at once. */
+  const inLanes = async (count: number, task: (i: number) => Promise<void>) => {
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < count; i = next++) await task(i);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  };
+
   const workers: [string, string][] = [];
   for (const name of Object.keys(JOBS) as JobName[]) {
     const { queue, payload } = JOBS[name];
-    const handler = handlers[name] as (data: unknown) => Promise<unknown>;
     workers.push([
       queue,
       await boss.work(queue, options, async (jobs: Job<unknown>[]): Promise<JobResult[]> => {
-        const runOne = async (job: Job<unknown>): Promise<JobResult> => {
+        const results = new Map<string, JobResult>();
+        const valid: { id: string; data: { org_id: string } & Record<string, unknown> }[] = [];
+        for (const job of jobs) {
           const parsed = payload.safeParse(job.data);
-          if (!parsed.success) {
+          if (parsed.success) valid.push({ id: job.id, data: parsed.data as (typeof valid)[number]['data'] });
+          else {
             // Retrying cannot fix a payload this code cannot read: straight to the dead letters.
             logger.error({ queue, job: job.id, issues: parsed.error.issues }, 'malformed job payload');
-            return { id: job.id, status: 'deadletter', output: { error: 'malformed payload' } };
+            results.set(job.id, { id: job.id, status: 'deadletter', output: { error: 'malformed payload' } });
           }
-          try {
-            logger.debug({ queue, job: job.id, data: parsed.data }, 'job started');
-            const output = await handler(parsed.data);
-            logger.debug({ queue, job: job.id }, 'job done');
-            return { id: job.id, status: 'completed', output: output ?? null };
-          } catch (error) {
-            logger.warn({ queue, job: job.id, err: error }, 'job failed; pg-boss retries it with backoff');
-            return { id: job.id, status: 'failed', output: { error: (error as Error).message } };
+        }
+        if (name === 'webhook' || name === 'scan') {
+          const handler = alone[name] as (data: unknown) => Promise<unknown>;
+          // Jobs of a batch touch different events (each locks its own rows), so they run side
+          // by side; a round trip waiting on the database no longer idles the worker.
+          await inLanes(valid.length, async (i) => {
+            const { id, data } = valid[i]!;
+            try {
+              results.set(id, completed(queue, id, await handler(data)));
+            } catch (error) {
+              results.set(id, failed(queue, id, error));
+            }
+          });
+        } else {
+          const kind = inTransaction[name] as (typeof inTransaction)['evaluate'];
+          const byOrg = new Map<string, typeof valid>();
+          for (const job of valid) byOrg.set(job.data.org_id, [...(byOrg.get(job.data.org_id) ?? []), job]);
+          const runs: { orgId: string; jobs: typeof valid }[] = [];
+          for (const [orgId, group] of byOrg) {
+            const key = (job: (typeof valid)[number]) => kind.order(job.data as never);
+            group.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+            for (const lane of lanesOf(group, concurrency)) runs.push({ orgId, jobs: lane });
           }
-        };
-        // Jobs of a batch touch different leases or effects (each locks its own row), so they
-        // run side by side; a round trip waiting on the database no longer idles the worker.
-        const results: JobResult[] = new Array(jobs.length);
-        let next = 0;
-        const lane = async () => {
-          for (let i = next++; i < jobs.length; i = next++) results[i] = await runOne(jobs[i]!);
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
-        return results;
+          await inLanes(runs.length, async (i) => {
+            const { orgId, jobs: lane } = runs[i]!;
+            try {
+              const { work, finish } = await kind.prepare(orgId);
+              const outcomes = await inOneTransaction(
+                db,
+                orgId,
+                lane,
+                (trx, job) => work(trx, job.data as never),
+                finish,
+              );
+              outcomes.forEach((outcome, n) => {
+                const id = lane[n]!.id;
+                results.set(id, outcome.ok ? completed(queue, id, outcome.value) : failed(queue, id, outcome.error));
+              });
+            } catch (error) {
+              for (const job of lane) results.set(job.id, failed(queue, job.id, error));
+            }
+          });
+        }
+        return jobs.map((job) => results.get(job.id)!);
       }),
     ]);
   }

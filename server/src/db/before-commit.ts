@@ -1,0 +1,34 @@
+import type { Trx } from './database.ts';
+
+/**
+ * Writes a transaction may hold back and send in one statement just before it commits (audit
+ * rows: one multi-row insert instead of a round trip each). Only transactions opened by
+ * `Database.withOrg` flush them, so code holding any other transaction writes at once.
+ */
+type Flush = (trx: Trx) => Promise<void>;
+
+const flushes = new WeakMap<Trx, Map<string, Flush>>();
+
+/** Called by `withOrg` when it opens a transaction: from now on writes may be held back. */
+export function allowBeforeCommit(trx: Trx): void {
+  flushes.set(trx, new Map());
+}
+
+/**
+ * Registers `flush` (once per `name`) to run before `trx` commits. False when the transaction
+ * does not run flushes: the caller must write now.
+ */
+export function beforeCommit(trx: Trx, name: string, flush: Flush): boolean {
+  const registered = flushes.get(trx);
+  if (!registered) return false;
+  if (!registered.has(name)) registered.set(name, flush);
+  return true;
+}
+
+/** Runs every registered flush, in registration order; `withOrg` calls it before the relay. */
+export async function runBeforeCommit(trx: Trx): Promise<void> {
+  const registered = flushes.get(trx);
+  if (!registered) return;
+  for (const flush of registered.values()) await flush(trx);
+  registered.clear();
+}
