@@ -9,4 +9,11 @@ import type { Migration } from './migration.ts';
 export type { Migration, MigrationContext } from './migration.ts';
 
 /** Every migration, in order. Forward-only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [foundation, escalation, runner, auditAtCommit, openItems, auditChainPerCommit];
+export const migrations: readonly Migration[] = [
+  foundation,
+  escalation,
+  runner,
+  auditAtCommit,
+  openItems,
+  auditChainPerCommit,
+];
