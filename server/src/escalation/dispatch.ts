@@ -47,6 +47,19 @@ export async function dueEffects(db: Database, orgId: string, now: Date): Promis
   );
 }
 
+/** The scheduled effect due first (due or not yet), if any: what simulate's clock runs to next. */
+export async function earliestScheduledEffect(
+  db: Database,
+  orgId: string,
+): Promise<{ key: string; due_at: Date } | undefined> {
+  return db.withOrg(orgId, (trx) =>
+    trx('effects')
+      .where({ org_id: orgId, status: 'scheduled' })
+      .orderBy([{ column: 'due_at' }, { column: 'seq' }])
+      .first('key', 'due_at'),
+  );
+}
+
 /**
  * Sends (or posts, or refuses) one effect, re-checking everything at this instant. The row is
  * locked and must still be `scheduled`, so a retry, a crash replay or a second worker finds it

@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../db/database.ts';
 import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
-import { dispatchEffect, dueEffects } from '../escalation/dispatch.ts';
+import { dispatchEffect, earliestScheduledEffect } from '../escalation/dispatch.ts';
 import { evaluateLease, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
@@ -71,6 +71,8 @@ const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
 class Simulation {
   private readonly zoneOf = new Map<string, string>();
   private readonly wakeOn = new Map<string, string | null>();
+  /** When the earliest scheduled effect is due (ms; Infinity: none); undefined once anything may have changed it. */
+  private nextDue: number | undefined;
   /** Leases each hold id and each request id is used on (ids are unique per lease). */
   private readonly holdLeases = new Map<string, Set<string>>();
   private readonly requestLeases = new Map<string, Set<string>>();
@@ -154,6 +156,7 @@ class Simulation {
   }
 
   private async evaluate(lease: string, input: EvaluationInput, now: Date, actor: Actor | typeof SYSTEM) {
+    this.nextDue = undefined;
     const evaluation = await evaluateLease(this.scope, lease, input, now, actor);
     this.wakeOn.set(lease, evaluation.wake_on);
     return evaluation;
@@ -162,8 +165,13 @@ class Simulation {
   /** Works through every effect due by `at`, each at its own instant, re-evaluating after a change. */
   private async dispatchUntil(at: Date): Promise<void> {
     for (;;) {
-      const [next] = await dueEffects(this.db, SIM_ORG, at);
-      if (!next) return;
+      // Most lease-days change nothing (the lease sleeps until its wake day): nothing new can
+      // be due, and the earliest scheduled effect found last time still comes after `at`.
+      if (this.nextDue !== undefined && this.nextDue > at.getTime()) return;
+      const next = await earliestScheduledEffect(this.db, SIM_ORG);
+      this.nextDue = next ? new Date(next.due_at).getTime() : Number.POSITIVE_INFINITY;
+      if (!next || this.nextDue > at.getTime()) return;
+      this.nextDue = undefined;
       const now = new Date(next.due_at);
       const done = await dispatchEffect(
         {
@@ -188,6 +196,8 @@ class Simulation {
   }
 
   private async apply(event: ScenarioEvent, now: Date): Promise<void> {
+    // Any input may schedule an effect (a hold's CRM flag, an approval, a ledger event).
+    this.nextDue = undefined;
     const lease = this.leaseOf(event);
     const zone = this.zoneOf.get(lease)!;
     const today = localDate(now, zone);
