@@ -1,5 +1,5 @@
 import { evaluateSendGuards } from '../compliance/guards/evaluate.ts';
-import { nextAllowedInstant } from '../compliance/guards/quiet-hours.ts';
+import { contactHoursRule, nextAllowedInstant } from '../compliance/guards/quiet-hours.ts';
 import { REG_F_QUIET_HOURS } from '../compliance/rules/federal-contact.ts';
 import type { ContactGuard } from '../engine/dispatch.ts';
 import { activeHolds } from '../engine/holds.ts';
@@ -21,10 +21,15 @@ export const contactGuard: ContactGuard = (effect, facts, now) => {
     ...(facts.contact.phone_timezone ? { phone: facts.contact.phone_timezone } : {}),
   };
   const confirmation = effect.payload.purpose === 'opt_out_confirmation';
-  const verdict = evaluateSendGuards({
+  const attempt = {
     channel,
     at: now,
-    debt: { kind: facts.lease.kind, collector: facts.lease.collector, regFForAll: facts.org.reg_f_for_all },
+    debt: {
+      kind: facts.lease.kind,
+      collector: facts.lease.collector,
+      regFForAll: facts.org.reg_f_for_all,
+      jurisdiction: facts.property.jurisdiction,
+    },
     zones,
     consents: facts.contact.consents,
     revoked: facts.contact.revoked.map((r) => (r.channel === 'voice' ? 'call' : r.channel)) as (
@@ -38,14 +43,15 @@ export const contactGuard: ContactGuard = (effect, facts, now) => {
     },
     purpose: confirmation ? 'opt_out_confirmation' : 'collection',
     confirmationAlreadySent: facts.contact.opt_out_confirmations > 0,
-  });
+  } as const;
+  const verdict = evaluateSendGuards(attempt);
   if (verdict.ok) return verdict;
   if (verdict.reason === 'quiet_hours')
     return {
       ok: false,
       reason: verdict.reason,
       ...(verdict.rule ? { rule: verdict.rule } : {}),
-      retryAt: nextAllowedInstant(now, zones, REG_F_QUIET_HOURS),
+      retryAt: nextAllowedInstant(now, zones, contactHoursRule(attempt) ?? REG_F_QUIET_HOURS),
     };
   return { ok: false, reason: verdict.reason, ...(verdict.rule ? { rule: verdict.rule } : {}) };
 };

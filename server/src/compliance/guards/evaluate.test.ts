@@ -65,8 +65,10 @@ describe('scenario 9: third-party hand-off', () => {
 describe('who is bound', () => {
   const night = new Date('2026-10-05T22:30:00-07:00');
 
-  test('first-party residential: no quiet hours unless regFForAll', () => {
-    expect(reasonOf(attempt({ debt: LANDLORD, at: night }))).toBe('ok');
+  test('first-party residential: no Reg F quiet hours for email unless regFForAll; calls keep phone hours', () => {
+    expect(reasonOf(attempt({ debt: LANDLORD, at: night, channel: 'email' }))).toBe('ok');
+    expect(reasonOf(attempt({ debt: LANDLORD, at: night }))).toBe('quiet_hours');
+    expect(reasonOf(attempt({ debt: LANDLORD, at: new Date('2026-10-05T20:30:00-07:00') }))).toBe('ok');
     expect(reasonOf(attempt({ debt: { ...LANDLORD, regFForAll: true }, at: night }))).toBe('quiet_hours');
     expect(reasonOf(attempt({ debt: AGENCY, at: night }))).toBe('quiet_hours');
   });

@@ -45,9 +45,44 @@ describe('quiet hours, address and phone zones disagree (scenario 9)', () => {
 });
 
 describe('who is bound', () => {
-  test('a first-party landlord is not, unless the org opted in', () => {
-    expect(check('2026-10-01T23:00:00-07:00', { address: LA }, LANDLORD)).toEqual({ ok: true });
+  const PHONE_HOURS = {
+    ok: false,
+    reason: 'quiet_hours',
+    rule: { id: 'ARREARS/phone-contact-hours@2020-01-01', verified: true },
+  };
+
+  test('a first-party landlord is not, unless the org opted in: its emails go at any hour', () => {
+    const late = new Date('2026-10-01T23:00:00-07:00');
+    expect(checkQuietHours(attempt({ channel: 'email', at: late, debt: LANDLORD }))).toEqual({ ok: true });
+    expect(checkQuietHours(attempt({ channel: 'email', at: late, debt: { ...LANDLORD, regFForAll: true } }))).toEqual(
+      QUIET,
+    );
     expect(check('2026-10-01T23:00:00-07:00', { address: LA }, { ...LANDLORD, regFForAll: true })).toEqual(QUIET);
+  });
+
+  test("calls and texts nobody's law restricts still keep the product's hours, 8:00 to 21:00 local", () => {
+    for (const channel of ['call', 'sms'] as const) {
+      const at = (iso: string) => checkQuietHours(attempt({ channel, at: new Date(iso), debt: LANDLORD }));
+      expect(at('2026-10-01T00:30:00-07:00')).toMatchObject(PHONE_HOURS);
+      expect(at('2026-10-01T21:00:00-07:00')).toMatchObject(PHONE_HOURS);
+      expect(at('2026-10-01T08:00:00-07:00')).toEqual({ ok: true });
+    }
+  });
+
+  test('Florida binds the landlord itself, every electronic channel (Fla. Stat. 559.72(17))', () => {
+    const FL = { ...LANDLORD, jurisdiction: 'US-FL' };
+    for (const channel of ['email', 'sms', 'call'] as const) {
+      expect(
+        checkQuietHours(
+          attempt({ channel, at: new Date('2026-10-01T22:00:00-04:00'), debt: FL, zones: { address: NY } }),
+        ),
+      ).toMatchObject({ ok: false, reason: 'quiet_hours', rule: { id: 'US-FL/fccpa-contact-hours@2010-10-01' } });
+      expect(
+        checkQuietHours(
+          attempt({ channel, at: new Date('2026-10-01T10:00:00-04:00'), debt: FL, zones: { address: NY } }),
+        ),
+      ).toEqual({ ok: true });
+    }
   });
 
   test('every other capacity is', () => {
@@ -55,11 +90,11 @@ describe('who is bound', () => {
       expect(check('2026-10-01T23:00:00-07:00', { address: LA }, { ...AGENCY, collector })).toEqual(QUIET);
   });
 
-  test('commercial debt never is', () => {
-    expect(check('2026-10-01T23:00:00-07:00', { address: LA }, COMMERCIAL)).toEqual({ ok: true });
-    expect(check('2026-10-01T23:00:00-07:00', { address: LA }, { ...COMMERCIAL, regFForAll: true })).toEqual({
-      ok: true,
-    });
+  test('commercial debt never is: a business tenant is not a consumer at home', () => {
+    const late = new Date('2026-10-01T23:00:00-07:00');
+    for (const debt of [COMMERCIAL, { ...COMMERCIAL, regFForAll: true }, { ...COMMERCIAL, jurisdiction: 'US-FL' }])
+      for (const channel of ['email', 'sms', 'call'] as const)
+        expect(checkQuietHours(attempt({ channel, at: late, debt }))).toEqual({ ok: true });
   });
 
   test('an unknown zone fails closed', () => {

@@ -1,4 +1,9 @@
-import { REG_F_QUIET_HOURS, type QuietHoursParams } from '../rules/federal-contact.ts';
+import {
+  ARREARS_CONTACT_HOURS,
+  FL_FCCPA_CONTACT_HOURS,
+  REG_F_QUIET_HOURS,
+  type QuietHoursParams,
+} from '../rules/federal-contact.ts';
 import type { RuleVersion } from '../rules/rule.ts';
 import { addCalendarDays, localDate, wallClock, zonedInstant } from '../../time/zoned.ts';
 import { ALLOWED, blocked, regFApplies, type ContactAttempt, type ContactZones, type GuardResult } from './types.ts';
@@ -63,14 +68,16 @@ export function nextAllowedInstant(
 }
 
 /**
- * Reg F's inconvenient-time rule, for collectors it binds. Letters are exempt: their delivery hour
- * is the carrier's, not ours.
+ * The hours rule a contact with a residential tenant must keep, if any: Reg F's for the
+ * collectors it binds, Florida's for anyone collecting a Florida consumer debt, else the
+ * product's own hours for calls and texts. Letters are exempt: their delivery hour is the
+ * carrier's, not ours. Commercial debt has none (Reg F and FCCPA cover consumer debts only).
  */
-export function checkQuietHours(attempt: Pick<ContactAttempt, 'channel' | 'at' | 'debt' | 'zones'>): GuardResult {
+export function contactHoursRule(attempt: Pick<ContactAttempt, 'channel' | 'debt'>): QuietHoursRule | undefined {
   switch (attempt.channel) {
     case 'letter':
     case 'certified_letter':
-      return ALLOWED;
+      return undefined;
     case 'email':
     case 'sms':
     case 'call':
@@ -80,8 +87,18 @@ export function checkQuietHours(attempt: Pick<ContactAttempt, 'channel' | 'at' |
       throw new Error(`Unknown channel ${String(unreachable)}`);
     }
   }
-  if (!regFApplies(attempt.debt)) return ALLOWED;
+  // A commercial tenant is a business, not a consumer at home: no hours rule reaches it.
+  if (attempt.debt.kind !== 'residential') return undefined;
+  if (regFApplies(attempt.debt)) return REG_F_QUIET_HOURS;
+  if (attempt.debt.jurisdiction === 'US-FL') return FL_FCCPA_CONTACT_HOURS;
+  return attempt.channel === 'email' ? undefined : ARREARS_CONTACT_HOURS;
+}
+
+/** The inconvenient-time check: the contact must fall within its hours rule in every zone. */
+export function checkQuietHours(attempt: Pick<ContactAttempt, 'channel' | 'at' | 'debt' | 'zones'>): GuardResult {
+  const rule = contactHoursRule(attempt);
+  if (!rule) return ALLOWED;
   // Fail closed: with no valid zone we cannot know the tenant's hour, and Intl would throw.
-  if (!zoneList(attempt.zones).every(isKnownZone)) return blocked('unknown_time_zone', REG_F_QUIET_HOURS);
-  return isConvenient(attempt.at, attempt.zones) ? ALLOWED : blocked('quiet_hours', REG_F_QUIET_HOURS);
+  if (!zoneList(attempt.zones).every(isKnownZone)) return blocked('unknown_time_zone', rule);
+  return isConvenient(attempt.at, attempt.zones, rule) ? ALLOWED : blocked('quiet_hours', rule);
 }

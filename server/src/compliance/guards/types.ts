@@ -31,6 +31,8 @@ export interface DebtCapacity {
   readonly collector: CollectorCapacity;
   /** The org asked for the Reg F guards even where it collects its own rent. */
   readonly regFForAll: boolean;
+  /** The property's rule pack (`US-FL`, …): some states bind the landlord itself. */
+  readonly jurisdiction?: string;
 }
 
 /** IANA zones the tenant may be in; a contact must be convenient in every one of them. */

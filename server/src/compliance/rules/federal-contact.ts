@@ -25,6 +25,38 @@ export const REG_F_QUIET_HOURS: RuleVersion<QuietHoursParams> = {
   params: { start: '08:00', end: '21:00' },
 };
 
+/**
+ * Florida's consumer collection practices act binds every person collecting a consumer debt,
+ * the landlord collecting its own rent included: no communication between 21:00 and 8:00 in
+ * the debtor's zone without prior consent. State law, kept beside Reg F's rule because both are
+ * checked at send time the same way.
+ */
+export const FL_FCCPA_CONTACT_HOURS: RuleVersion<QuietHoursParams> = {
+  id: 'US-FL/fccpa-contact-hours',
+  effective_from: '2010-10-01',
+  citation: 'Fla. Stat. 559.72(17)',
+  verified: false,
+  summary:
+    'Any person collecting a consumer debt (a landlord included) may not communicate with the debtor between 21:00 and 8:00 in the debtor’s time zone without prior consent.',
+  params: { start: '08:00', end: '21:00' },
+};
+
+/**
+ * Not a statute: the product's own rule for calls and texts to residential tenants that no law
+ * restricts (a landlord collecting its own rent outside Florida). A phone that rings or buzzes
+ * at half past midnight about rent is a complaint, whoever sends it; emails wait in an inbox
+ * and are not held back by it.
+ */
+export const ARREARS_CONTACT_HOURS: RuleVersion<QuietHoursParams> = {
+  id: 'ARREARS/phone-contact-hours',
+  effective_from: '2020-01-01',
+  citation: 'Arrears default (no statute): calls and texts between 8:00 and 21:00 local',
+  verified: true,
+  summary:
+    'Calls and texts to a residential tenant go out only between 8:00 and 21:00 in the tenant’s local time (both zones when they differ), whoever collects.',
+  params: { start: '08:00', end: '21:00' },
+};
+
 export interface CallFrequencyParams {
   /** Call attempts allowed in any window of `window_days`; the next one is presumed a violation. */
   readonly max_calls: number;
