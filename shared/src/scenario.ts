@@ -289,9 +289,16 @@ export const Scenario = z
         fee_review: z.boolean().default(false),
         /** What happens to a partial payment while a notice is open (Florida 83.56(5)). */
         partial_payment_after_notice: z.enum(['accept_with_receipt', 'reject']).default('accept_with_receipt'),
+        /** One email, text or letter per tenant for the reminders of all its leases due at once. */
+        consolidate_contacts: z.boolean().default(false),
       })
       .strict()
-      .default({ reg_f_for_all: false, fee_review: false, partial_payment_after_notice: 'accept_with_receipt' }),
+      .default({
+        reg_f_for_all: false,
+        fee_review: false,
+        partial_payment_after_notice: 'accept_with_receipt',
+        consolidate_contacts: false,
+      }),
   })
   .strict();
 export type Scenario = z.infer<typeof Scenario>;

@@ -14,7 +14,13 @@ import type {
  * `simulate`) in one transaction. The engine performs no I/O: what is not here, it cannot use.
  */
 export interface LeaseFacts {
-  org: { reg_f_for_all: boolean; fee_review: boolean; partial_payment_after_notice: 'accept_with_receipt' | 'reject' };
+  org: {
+    reg_f_for_all: boolean;
+    fee_review: boolean;
+    partial_payment_after_notice: 'accept_with_receipt' | 'reject';
+    /** One message per tenant for the day's reminders of several leases (escalation/consolidate.ts). */
+    consolidate_contacts?: boolean;
+  };
   property: {
     id: string;
     jurisdiction: string;

@@ -322,7 +322,7 @@ test('a reviewed fee, once approved by a manager, goes back to the outbox to pos
 test('a policy can turn the Reg F guards on for first-party collection', () => {
   const effect = {
     key: 'L:request:C',
-    type: 'call',
+    type: 'email',
     status: 'scheduled',
     step_id: null,
     anchor_due_on: '2026-03-01',
@@ -338,6 +338,13 @@ test('a policy can turn the Reg F guards on for first-party collection', () => {
   expect(dispatchDecision(strict, effect, facts, late, contactGuard)).toMatchObject({
     status: 'blocked',
     reason: 'quiet_hours',
+    rule: { id: 'US/reg-f-quiet-hours@2021-11-30' },
+  });
+  // A first-party call at that hour keeps the product's phone hours either way.
+  expect(dispatchDecision(policy, { ...effect, type: 'call' }, facts, late, contactGuard)).toMatchObject({
+    status: 'blocked',
+    reason: 'quiet_hours',
+    rule: { id: 'ARREARS/phone-contact-hours@2020-01-01' },
   });
 });
 

@@ -9,6 +9,7 @@ import { localDate } from '../time/zoned.ts';
 import { loadLeaseContext, toKnownEffect } from './facts.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
+import { consolidatedReminders, type Consolidated } from './consolidate.ts';
 import { renderContact } from './render.ts';
 import { contactCards, outboundFor, type Outbound } from './delivery.ts';
 import { completeSend } from './send.ts';
@@ -34,6 +35,8 @@ export interface Dispatched {
   lease_id: string;
   type: string;
   status: string;
+  /** Other leases whose reminders this message carried (consolidate.ts): they changed too. */
+  consolidated_leases?: string[];
 }
 
 /** Scheduled effects due by `now`, oldest first: what the dispatcher (or simulate) works through. */
@@ -150,6 +153,7 @@ export async function prepareDispatch(
   }
   let payload: Record<string, unknown> = {};
   let status: string = outcome.status;
+  let consolidated: Consolidated[] = [];
   let pending: Outbound | undefined;
   if (outcome.status === 'posted' && row.type === 'fee_reversal') {
     // The ledger is append-only: a late fee a backdated hold covers is taken back by a credit
@@ -200,13 +204,17 @@ export async function prepareDispatch(
         .toString()
         .padStart(18, '0')
         .slice(0, 18)}`;
+    const recipients = RENDERED.has(row.type) ? recipientsFor(row.type, facts.tenants) : [];
+    if (RENDERED.has(row.type)) payload.recipients = recipients;
+    if (facts.org.consolidate_contacts && effect.request_id === null)
+      consolidated = await consolidatedReminders(trx, scope, row, recipients, now);
+    if (consolidated.length > 0) payload.consolidated = consolidated.map((c) => c.effect.key);
     const rendered = renderContact(
       { ...effect, payload: { ...effect.payload, ...payload } },
       facts,
       scope.paymentLinkBase,
+      consolidated,
     );
-    const recipients = RENDERED.has(row.type) ? recipientsFor(row.type, facts.tenants) : [];
-    if (RENDERED.has(row.type)) payload.recipients = recipients;
     const outbound = outboundFor(scope.ports, {
       orgId,
       effect,
@@ -275,7 +283,47 @@ export async function prepareDispatch(
     ...(delivery ? { provider: delivery.provider } : {}),
     ...(payload.delivery ? { content_sha256: (payload.delivery as { content_sha256: string }).content_sha256 } : {}),
   });
+  // The other leases' reminders this message carried: done, each pointing at it.
+  for (const other of consolidated) {
+    await trx('effects')
+      .where({ org_id: orgId, key: other.effect.key })
+      .update({
+        status: 'suppressed',
+        reason: 'consolidated',
+        attempts: trx.raw('attempts + 1'),
+        updated_at: now,
+        payload: trx.raw('payload || ?::jsonb', [
+          JSON.stringify({ consolidated_into: key, recipients: payload.recipients }),
+        ]),
+      });
+    await appendAudit(trx, {
+      orgId,
+      at: now,
+      actor: 'system:dispatcher',
+      action: 'effect.suppressed',
+      subjectType: 'effect',
+      subjectId: other.effect.key,
+      data: {
+        type: other.effect.type,
+        reason: 'consolidated',
+        consolidated_into: key,
+        ...(payload.delivery
+          ? { content_sha256: (payload.delivery as { content_sha256: string }).content_sha256 }
+          : {}),
+      },
+    });
+    noteWork(trx, { kind: 'evaluate', orgId, leaseId: other.leaseId, cause: 'dispatch' });
+  }
   // Whatever happened changes what the engine sees (a fee posted, a notice served): look again.
   if (!pending) noteWork(trx, { kind: 'evaluate', orgId, leaseId: row.lease_id, cause: 'dispatch' });
-  return { done: { key, lease_id: row.lease_id, type: row.type, status }, pending };
+  return {
+    done: {
+      key,
+      lease_id: row.lease_id,
+      type: row.type,
+      status,
+      ...(consolidated.length > 0 ? { consolidated_leases: consolidated.map((c) => c.leaseId) } : {}),
+    },
+    pending,
+  };
 }

@@ -127,6 +127,7 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       fee_review: settings.fee_review === true,
       partial_payment_after_notice:
         settings.partial_payment_after_notice === 'reject' ? 'reject' : 'accept_with_receipt',
+      consolidate_contacts: settings.consolidate_contacts === true,
     },
     property: {
       id: l.property_id as string,

@@ -41,6 +41,8 @@ const PUBLIC_FIELDS = [
   'message',
   'balance_after_cents',
   'content_sha256',
+  'consolidated',
+  'consolidated_into',
 ] as const;
 
 /** The `--json` object of scenario-format.md: deterministic, ids included. */

@@ -185,7 +185,8 @@ class Simulation {
         now,
       );
       if (done && done.status !== 'deferred' && done.status !== 'not_due')
-        await this.evaluate(done.lease_id, { type: 'evaluate', cause: 'dispatch' }, now, SYSTEM);
+        for (const lease of [done.lease_id, ...(done.consolidated_leases ?? [])])
+          await this.evaluate(lease, { type: 'evaluate', cause: 'dispatch' }, now, SYSTEM);
     }
   }
 
