@@ -104,7 +104,7 @@ export function randomScenario(initial: number): Record<string, unknown> {
         }));
       if (kind === 'dispute') h.amount_cents = int(1, 10) * 5000;
       if (kind === 'bankruptcy') h.chapter = pick([7, 13]);
-      if (kind === 'manual') h.until = day(Number((at as string).slice(8)) + 200 > 0 ? int(85, 95) : 90);
+      if (kind === 'manual') h.until = day(int(85, 95)); // after every possible start
       if (rnd() < 0.3) h.from = day(int(0, 80));
       events.push(h);
       holds.push(`H${k}`);
