@@ -129,14 +129,14 @@ export async function prepareDispatch(
     : orgPolicyFor(facts.lease.kind, orgSettings);
   const policy = await loadPolicy(trx, orgId, pin.id, pin.version);
   const outcome = dispatchDecision(policy.document, effect, facts, now, scope.guard);
-  const audit = (action: string, data: Record<string, unknown>) =>
+  const audit = (action: string, data: Record<string, unknown>, subjectId = key) =>
     appendAudit(trx, {
       orgId,
       at: now,
       actor: 'system:dispatcher',
       action,
       subjectType: 'effect',
-      subjectId: key,
+      subjectId,
       data,
     });
   if (outcome.status === 'deferred') {
@@ -296,14 +296,9 @@ export async function prepareDispatch(
           JSON.stringify({ consolidated_into: key, recipients: payload.recipients }),
         ]),
       });
-    await appendAudit(trx, {
-      orgId,
-      at: now,
-      actor: 'system:dispatcher',
-      action: 'effect.suppressed',
-      subjectType: 'effect',
-      subjectId: other.effect.key,
-      data: {
+    await audit(
+      'effect.suppressed',
+      {
         type: other.effect.type,
         reason: 'consolidated',
         consolidated_into: key,
@@ -311,7 +306,8 @@ export async function prepareDispatch(
           ? { content_sha256: (payload.delivery as { content_sha256: string }).content_sha256 }
           : {}),
       },
-    });
+      other.effect.key,
+    );
     noteWork(trx, { kind: 'evaluate', orgId, leaseId: other.leaseId, cause: 'dispatch' });
   }
   // Whatever happened changes what the engine sees (a fee posted, a notice served): look again.

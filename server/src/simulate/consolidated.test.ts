@@ -1,20 +1,14 @@
-import { contactGuard } from '../escalation/guards.ts';
-import { parseScenario } from './load.ts';
 import { buildReport } from './report.ts';
-import { runScenario } from './run.ts';
-import { actionsOf } from './testing.ts';
+import { actionsOf, simulateRun } from './testing.ts';
+
+const simulate = (lines: string[]) =>
+  simulateRun(lines, async (run) => ({
+    report: await buildReport(run),
+    outbox: await run.db.knex('sandbox_outbox').orderBy('id'),
+  }));
 
 // One tenant renting an apartment and a garage: with `consolidate_contacts` the day's reminders
 // of both leases reach them as one message carrying each lease's balance, never two.
-
-async function simulate(lines: string[]) {
-  const run = await runScenario(parseScenario(lines.join('\n')), contactGuard);
-  try {
-    return { report: await buildReport(run), outbox: await run.db.knex('sandbox_outbox').orderBy('id') };
-  } finally {
-    await run.close();
-  }
-}
 
 const scenario = (consolidate: boolean, extra: string[] = []) => [
   'version: 1',

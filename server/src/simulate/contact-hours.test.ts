@@ -1,21 +1,8 @@
-import { contactGuard } from '../escalation/guards.ts';
-import { parseScenario } from './load.ts';
-import { buildReport } from './report.ts';
-import { runScenario } from './run.ts';
-import { actionsOf } from './testing.ts';
+import { actionsOf, simulateText } from './testing.ts';
 
 // Contact hours for a landlord collecting its own rent (no Reg F): calls and texts keep the
 // product's 8:00–21:00, emails go at any hour — except in Florida, whose FCCPA binds the
 // landlord itself on every electronic channel.
-
-async function simulateText(lines: string[]) {
-  const run = await runScenario(parseScenario(lines.join('\n')), contactGuard);
-  try {
-    return await buildReport(run);
-  } finally {
-    await run.close();
-  }
-}
 
 const PHONE_HOURS = { id: 'ARREARS/phone-contact-hours@2020-01-01', verified: true };
 

@@ -1,19 +1,6 @@
-import { contactGuard } from '../escalation/guards.ts';
-import { parseScenario } from './load.ts';
-import { buildReport } from './report.ts';
-import { runScenario } from './run.ts';
-import { actionsOf } from './testing.ts';
+import { actionsOf, simulateText } from './testing.ts';
 
 // Hand-written scenarios a colleague ran through `arrears simulate` that showed engine bugs.
-
-async function simulateText(lines: string[]) {
-  const run = await runScenario(parseScenario(lines.join('\n')), contactGuard);
-  try {
-    return await buildReport(run);
-  } finally {
-    await run.close();
-  }
-}
 
 test('an SCRA hold refuses a notice to vacate and a credit report, even once approved (r2-scra)', async () => {
   const report = await simulateText([

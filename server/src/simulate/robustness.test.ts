@@ -1,19 +1,6 @@
-import { contactGuard } from '../escalation/guards.ts';
-import { parseScenario } from './load.ts';
-import { buildReport } from './report.ts';
-import { runScenario } from './run.ts';
-import { actionsOf, simulateFile } from './testing.ts';
+import { actionsOf, simulateFile, simulateText } from './testing.ts';
 
 // Scenario files written by hand, as a customer or auditor would, that once went wrong.
-
-async function simulateText(text: string) {
-  const run = await runScenario(parseScenario(text), contactGuard);
-  try {
-    return await buildReport(run);
-  } finally {
-    await run.close();
-  }
-}
 
 test('two leases may use the same hold id: each gets its own hold, and a release naming the lease lifts only that one', async () => {
   const report = await simulateText(

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contactGuard } from '../escalation/guards.ts';
-import { loadScenario } from './load.ts';
+import { loadScenario, parseScenario } from './load.ts';
 import { buildReport, type SimulationReport } from './report.ts';
-import { runScenario } from './run.ts';
+import { runScenario, type SimulationRun } from './run.ts';
 
 export const SCENARIOS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scenarios');
 
@@ -15,6 +15,27 @@ export async function simulateFile(name: string): Promise<SimulationReport> {
   } finally {
     await run.close();
   }
+}
+
+/**
+ * Runs scenario text (YAML or JSON; lines are joined) through `runScenario` and hands the
+ * finished run to `read` before the throwaway database is closed.
+ */
+export async function simulateRun<T>(
+  text: string | readonly string[],
+  read: (run: SimulationRun) => Promise<T>,
+): Promise<T> {
+  const run = await runScenario(parseScenario(typeof text === 'string' ? text : text.join('\n')), contactGuard);
+  try {
+    return await read(run);
+  } finally {
+    await run.close();
+  }
+}
+
+/** The `--json` report of scenario text. */
+export function simulateText(text: string | readonly string[]): Promise<SimulationReport> {
+  return simulateRun(text, buildReport);
 }
 
 export type Action = SimulationReport['actions'][number];
