@@ -220,10 +220,17 @@ function materialize(plan: Plan): TimedOp[] {
 // ---------------------------------------------------------------------------------------------
 // Oracles, computed from the ledger model and the policy, not from the engine's own state.
 
-/** The level table read straight off the policy (these policies have day ranges only). */
-function levelByDays(policy: PolicyDocument, days: number): string {
-  for (let i = policy.levels.length - 1; i >= 0; i--)
-    if (days >= (policy.levels[i]!.days.min ?? 0)) return policy.levels[i]!.id;
+/**
+ * The level table read straight off the policy: the most severe level whose day minimum and
+ * balance range hold (these policies have no unpaid-charges ranges; default-residential@2's
+ * hand-off has a minimum balance).
+ */
+function levelByDays(policy: PolicyDocument, days: number, balance: number): string {
+  for (let i = policy.levels.length - 1; i >= 0; i--) {
+    const level = policy.levels[i]!;
+    const { min = 0, max = Number.POSITIVE_INFINITY } = level.balance_cents ?? {};
+    if (days >= (level.days.min ?? 0) && balance >= min && balance <= max) return level.id;
+  }
   return days <= GRACE_DAYS ? GRACE : PAST_DUE;
 }
 
@@ -286,7 +293,7 @@ function violations(policy: PolicyDocument, run: DriverRun): Record<PropertyName
     const dueOpen = e.facts.open_charges.filter((c) => c.due_on < e.today);
     const net = dueOpen.reduce((sum, c) => sum + c.open_cents, 0) - e.facts.unapplied_credit_cents;
     const anchor = net > 0 ? dueOpen[0]!.due_on : null;
-    const expectedLevel = anchor ? levelByDays(policy, daysBetweenDates(anchor, e.today)) : CURRENT;
+    const expectedLevel = anchor ? levelByDays(policy, daysBetweenDates(anchor, e.today), net) : CURRENT;
     if (next.level !== sev.level || next.level !== expectedLevel)
       found.level_and_anchor.push(
         `${where}: level ${next.level}, severity says ${sev.level}, day table ${expectedLevel}`,

@@ -4,7 +4,7 @@ import { asKnown, type EffectCommand, type NewEffect, type Update } from './effe
 import { planSteps } from './plan-steps.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
-import { feeReversalsDue, feesPaidInArrears, lateFeesDue, nsfFeesDue } from './fees.ts';
+import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { movedOut, POSSESSION_NOTICES } from './notices.ts';
@@ -89,9 +89,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   const commands: EffectCommand[] = [];
   const known = new KnownEffects(event.known);
   const tz = event.facts.property.timezone;
-  const held = withHoldOutcomes(event.facts, commands, now);
-  const facts =
-    held.open_charges.length === 0 ? held : { ...held, fees_paid_cents: feesPaidInArrears(held, event.known) };
+  const facts = withHoldOutcomes(event.facts, commands, now);
   const sev = severity(policy, facts);
   const next = advance(state, sev, facts.today);
   const transition =

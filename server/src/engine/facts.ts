@@ -46,7 +46,10 @@ export interface LeaseFacts {
   tenants: { id: string; type: TenantType; role: string }[];
   /** The lease's local day at `now`. */
   today: string;
-  /** Charges with something still open, oldest due first, including ones not yet due. */
+  /**
+   * Charges with something still open, oldest due first, including ones not yet due, as
+   * escalation reads the ledger: money pays rent before late and NSF fees (rent-first.ts).
+   */
   open_charges: {
     external_id: string;
     charge_type: ChargeType;
@@ -70,12 +73,6 @@ export interface LeaseFacts {
   holds: Hold[];
   /** The earliest effective day after today of an entry already delivered (a scheduled charge). */
   next_entry_on?: string | null;
-  /**
-   * What payments put toward fees Arrears posted (late and NSF fees) since the lease was last
-   * current: applied oldest first, that money left rent open which, applied rent first, it would
-   * have paid. Late fees and rent-only notices count that rent as paid (feesPaidInArrears()).
-   */
-  fees_paid_cents?: number;
   /** Due dates (today or later) of rent charges already posted, paid or not. */
   posted_rent_due?: string[];
   /** What the send-time guards need about reaching the primary tenant. */

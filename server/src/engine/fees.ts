@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
-import { addDays, compareInstants, daysBetween, instantIso } from './days.ts';
+import { addDays, daysBetween } from './days.ts';
 import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { holdEffect } from './holds.ts';
 import type { KnownEffects } from './known.ts';
@@ -13,59 +13,6 @@ export interface FeeDraft {
   amount_cents: number;
   period_due_on?: string;
   rule?: ReturnType<typeof ruleRef>;
-}
-
-/**
- * The part of the engine's own fees (late and NSF) paid since the lease was last current with
- * none of its open charges due yet. The ledger applies money oldest due first, so a payment of a
- * month's rent first pays last month's fee and leaves that much rent open: that rent is not
- * late, and must not draw a late fee of its own or be demanded as rent.
- */
-export function feesPaidInArrears(facts: LeaseFacts, known: readonly KnownEffect[]): number {
-  const oldest = facts.open_charges.find((c) => c.charge_type !== 'late_fee' && c.charge_type !== 'nsf_fee');
-  if (!oldest) return 0;
-  // A cure only starts afresh when what is open now came due after it (a payment on the due
-  // day that pays the old fee leaves today's rent open and the lease "current" for a day).
-  // Most leases have no posted fee at all: find those first, and the cure cut-off only if any.
-  let fees: KnownEffect[] | undefined;
-  for (let i = 0; i < known.length; i++) {
-    const e = known[i]!;
-    if (e.status === 'posted' && (e.type === 'late_fee' || e.type === 'nsf_fee')) (fees ??= []).push(e);
-  }
-  if (!fees) return 0;
-  // "Cured on a local day before the oldest open charge's due day" is "cured before that day's
-  // first instant": one zone conversion per call instead of one per cure.
-  const oldestDueStarts = instantIso(oldest.due_on, '00:00', facts.property.timezone);
-  let since: string | undefined;
-  for (let i = 0; i < known.length; i++) {
-    const e = known[i]!;
-    if (e.type !== 'cure') continue;
-    if (compareInstants(e.due_at, oldestDueStarts) < 0 && (since === undefined || compareInstants(e.due_at, since) > 0))
-      since = e.due_at;
-  }
-  let paid = 0;
-  for (const fee of fees) {
-    if (since !== undefined && !(compareInstants(fee.due_at, since) > 0)) continue;
-    const open = facts.open_charges.find((c) => c.external_id === fee.key)?.open_cents ?? 0;
-    paid += Math.max(0, Number(fee.payload.amount_cents ?? 0) - open);
-  }
-  return paid;
-}
-
-/**
- * Open amounts of charges as if money had gone to them before the engine's fees: the oldest
- * ones absorb `fees_paid_cents` first. Keyed by external id; charges not in `which` unchanged.
- */
-export function rentFirstOpen(facts: LeaseFacts, which: (c: LeaseFacts['open_charges'][number]) => boolean) {
-  let left = facts.fees_paid_cents ?? 0;
-  const open = new Map<string, number>();
-  for (const c of facts.open_charges) {
-    if (!which(c)) continue;
-    const absorbed = Math.min(left, c.open_cents);
-    left -= absorbed;
-    open.set(c.external_id, c.open_cents - absorbed);
-  }
-  return open;
 }
 
 /** Fees stop being caught up this many days after their day: older ones were the old system's. */
@@ -90,17 +37,15 @@ export function lateFeesDue(
   const types = fees.eligible_charge_types as string[];
   const today = facts.today;
   const eligible = (c: LeaseFacts['open_charges'][number]) => types.includes(c.charge_type) && c.due_on < today;
-  // Only past-due eligible charges (rent by default) draw a fee, and only what is really unpaid
-  // of them: rent left open because a payment went to an earlier fee first is not late.
-  const adjusted = facts.fees_paid_cents ? rentFirstOpen(facts, eligible) : undefined;
-  const openOf = (c: LeaseFacts['open_charges'][number]) => adjusted?.get(c.external_id) ?? c.open_cents;
+  // Only past-due eligible charges (rent by default) draw a fee; the open charges are read
+  // rent-first, so rent a payment would have paid but for an older fee is not late.
   let eligibleCents = 0;
-  for (const c of facts.open_charges) if (eligible(c)) eligibleCents += openOf(c);
+  for (const c of facts.open_charges) if (eligible(c)) eligibleCents += c.open_cents;
   const pastDueEligible = eligibleCents - facts.unapplied_credit_cents;
   if (pastDueEligible <= 0 || pastDueEligible < fees.min_balance_cents) return [];
   const drafts: FeeDraft[] = [];
   for (const charge of facts.open_charges) {
-    if (!eligible(charge) || openOf(charge) <= 0) continue;
+    if (!eligible(charge) || charge.open_cents <= 0) continue;
     const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on, facts.lease.kind);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
     const feeDay = addDays(charge.due_on, waitDays + 1);
@@ -132,7 +77,7 @@ export function lateFeesDue(
         if (initial) add(base, day, Math.floor((facts.lease.rent_cents * terms.bps) / 10_000));
         break;
       case 'percent_of_balance':
-        if (initial) add(base, day, Math.floor((openOf(charge) * terms.bps) / 10_000));
+        if (initial) add(base, day, Math.floor((charge.open_cents * terms.bps) / 10_000));
         break;
       case 'daily': {
         if (initial) add(base, day, terms.initial_cents);

@@ -4,7 +4,6 @@ import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/
 import { noticeRule, ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addDays as addCalendarDays } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
-import { rentFirstOpen } from './fees.ts';
 import { disputedCents } from './holds.ts';
 
 /** Notices that start a legal clock: never served without a second person's approval. */
@@ -75,13 +74,10 @@ export function planNotice(
     return { ok: false, reason: 'channel_not_permitted', rule: ruleRef(rule) };
   const inDemand = (c: LeaseFacts['open_charges'][number]) =>
     c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
-  // Rent only: rent left open because a payment went to an earlier fee first is fees owed, not
-  // rent, and an overstated rent demand makes the notice defective.
-  const adjusted =
-    rule.params.amount === 'rent_only' && facts.fees_paid_cents ? rentFirstOpen(facts, inDemand) : undefined;
-  const openOf = (c: LeaseFacts['open_charges'][number]) => adjusted?.get(c.external_id) ?? c.open_cents;
-  const demanded = facts.open_charges.filter((c) => inDemand(c) && openOf(c) > 0);
-  const gross = demanded.reduce((sum, c) => sum + openOf(c), 0);
+  // Rent only: the open charges are read rent-first, so rent a payment would have paid but for
+  // an older fee is not demanded as rent (an overstated rent demand makes the notice defective).
+  const demanded = facts.open_charges.filter(inDemand);
+  const gross = demanded.reduce((sum, c) => sum + c.open_cents, 0);
   const amount =
     rule.params.amount === 'none' ? 0 : Math.max(0, gross - facts.unapplied_credit_cents - disputedCents(facts));
   let expires: string;

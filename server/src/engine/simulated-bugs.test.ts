@@ -174,7 +174,9 @@ test('residential-only fee limits (NY RPL 238-a, TX 92.019) do not cap or tag a 
   expect(warehouse?.rule).toBeUndefined();
 });
 
-describe('rent left open only because a payment went to an earlier fee first is not late (s01-portfolio-year)', () => {
+describe('only the old fee unpaid: no late fee on rent, nothing to demand (s01-portfolio-year)', () => {
+  // The loader reads the ledger rent-first (rent-first.ts): July rent paid in full after the June
+  // fee stayed unpaid leaves the June fee open, not a residue of July rent.
   const flat = (facts: LeaseFacts): LeaseFacts => ({
     ...facts,
     lease: { ...facts.lease, late_fee: { kind: 'flat', amount_cents: 5000 } },
@@ -194,11 +196,12 @@ describe('rent left open only because a payment went to an earlier fee first is 
     return engine;
   };
 
-  test('a $50 residue of July rent after the June fee was paid draws no July fee', () => {
-    // Jul 4: $2,000 paid June rent, the June fee and $950 of July rent (oldest first).
+  test('the June fee alone draws no July fee, and the lease stays anchored on the fee', () => {
     const engine = withJuneFee();
-    engine.evaluate(flat(leaseFacts('2026-07-07', { open_charges: [rent('2026-07-01', 5000)] })));
+    const facts = flat(leaseFacts('2026-07-07', { open_charges: [juneFee] }));
+    const decision = engine.evaluate(facts);
     expect(engine.effects.has('L:late_fee:2026-07-01')).toBe(false);
+    expect(decision.next).toMatchObject({ anchor_due_on: '2026-06-07', days_past_due: 30, balance_cents: 5000 });
   });
 
   test('July rent really short (the June fee still open) does draw the July fee', () => {
@@ -209,34 +212,14 @@ describe('rent left open only because a payment went to an earlier fee first is 
 
   test('a rent-only pay-or-quit is not drafted when only fees are owed', () => {
     const engine = withJuneFee();
-    for (let d = 4; d <= 22; d++)
-      engine.evaluate(
-        flat(leaseFacts(`2026-07-${String(d).padStart(2, '0')}`, { open_charges: [rent('2026-07-01', 5000)] })),
-      );
-    expect(engine.effects.get('L:pay-or-quit:2026-07-01')).toMatchObject({
+    for (let d = 8; d <= 30; d++)
+      engine.evaluate(flat(leaseFacts(`2026-06-${String(d).padStart(2, '0')}`, { open_charges: [juneFee] })));
+    expect(engine.effects.get('L:pay-or-quit:2026-06-07')).toMatchObject({
       type: 'notice',
       status: 'suppressed',
       reason: 'nothing_to_demand',
     });
   });
-});
-
-test('rent paid on its due day after the old fee: the one "current" day does not reset what fees took', () => {
-  const engine = new EngineHarness(RESIDENTIAL);
-  const flat = (facts: LeaseFacts): LeaseFacts => ({
-    ...facts,
-    lease: { ...facts.lease, late_fee: { kind: 'flat', amount_cents: 5000 } },
-  });
-  engine.evaluate(flat(leaseFacts('2026-06-07', { open_charges: [rent('2026-06-01')] })));
-  engine.sendAll();
-  // Jun 20: June rent paid, the fee still open. Jul 1 10:00: $1,000 pays the fee and $950 of July.
-  const fee = { external_id: 'L:late_fee:2026-06-01', charge_type: 'late_fee' as const, due_on: '2026-06-07' };
-  engine.evaluate(flat(leaseFacts('2026-06-20', { open_charges: [{ ...fee, amount_cents: 5000, open_cents: 5000 }] })));
-  engine.evaluate(flat(leaseFacts('2026-07-01', { open_charges: [rent('2026-07-01', 5000)] })), '10:00');
-  expect(engine.ofType('cure').length).toBeGreaterThan(0);
-  for (let d = 2; d <= 8; d++)
-    engine.evaluate(flat(leaseFacts(`2026-07-0${d}`, { open_charges: [rent('2026-07-01', 5000)] })));
-  expect(engine.effects.has('L:late_fee:2026-07-01')).toBe(false);
 });
 
 describe('a fee whose day fell under a fee-pausing hold is never posted later', () => {

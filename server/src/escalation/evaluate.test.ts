@@ -180,12 +180,10 @@ test('a bankruptcy entered Mar 12 from Mar 4 credits the Mar 7 fee back once, ho
   ]);
   expect(audit.map((a) => a.action)).toEqual(['effect.scheduled', 'effect.posted']);
   expect(audit[1]!.data).toMatchObject({ type: 'fee_reversal', amount_cents: 7500, reverses: fee, hold: 'BK-4' });
-  // The balance is the rent alone; the credit allocated like any credit, to the oldest charge.
+  // The balance is the rent alone. The ledger allocated the credit like any credit, to the
+  // oldest charge; escalation reads it as what it is, the fee taken back (rent-first.ts).
   expect(facts.balance_cents).toBe(100_000);
-  expect(facts.open_charges.map((c) => [c.charge_type, c.open_cents])).toEqual([
-    ['rent', 92_500],
-    ['late_fee', 7500],
-  ]);
+  expect(facts.open_charges.map((c) => [c.charge_type, c.open_cents])).toEqual([['rent', 100_000]]);
   expect(facts.credits).toEqual([expect.objectContaining({ external_id: `${fee}:reversed`, source: 'arrears' })]);
   expect(facts.holds).toEqual([
     expect.objectContaining({ id: 'BK-4', starts_on: '2026-03-04', recorded_on: '2026-03-12' }),

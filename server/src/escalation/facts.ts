@@ -3,7 +3,7 @@ import type { Trx } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { localDate } from '../time/zoned.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
-import { feesPaidInArrears } from '../engine/fees.ts';
+import { rentFirstOpenCharges, type LedgerCharge } from '../engine/rent-first.ts';
 
 export interface LeaseContext {
   facts: LeaseFacts;
@@ -42,15 +42,11 @@ contact as (
 )
 select
   (select to_jsonb(l) from l) as lease,
-  (select coalesce(jsonb_agg(c order by c.due_on, c.id), '[]') from (
-     select e.id, e.external_id, e.charge_type, to_char(e.due_on, 'YYYY-MM-DD') as due_on, e.amount_cents,
-            (e.amount_cents - coalesce(p.paid, 0))::int8 as open_cents
-     from l cross join ledger_entries e
-     left join lateral (
-       select sum(a.amount_cents) as paid from allocations a where a.charge_id = e.id and a.applied_on <= l.today
-     ) p on true
-     where e.org_id = :org and e.lease_id = :lease and e.kind = 'charge' and e.effective_on <= l.today
-       and e.amount_cents - coalesce(p.paid, 0) > 0) c) as open_charges,
+  (select coalesce(jsonb_agg(c order by c.id), '[]') from (
+     select e.id, e.external_id, e.charge_type, to_char(e.due_on, 'YYYY-MM-DD') as due_on,
+            to_char(e.effective_on, 'YYYY-MM-DD') as effective_on, e.amount_cents
+     from l join ledger_entries e on e.effective_on <= l.today
+     where e.org_id = :org and e.lease_id = :lease and e.kind = 'charge') c) as charges,
   (select coalesce(sum(case e.kind when 'charge' then e.amount_cents when 'reversal' then e.amount_cents
                                    else -e.amount_cents end), 0)::int8
      from l join ledger_entries e on e.effective_on <= l.today
@@ -89,9 +85,10 @@ select
 
 interface ContextRow {
   lease: Record<string, unknown> | null;
-  open_charges: LeaseFacts['open_charges'];
+  charges: (Omit<LedgerCharge, 'seq' | 'amount_cents'> & { id: number | string; amount_cents: number | string })[];
   balance: number | string;
   credits: (Omit<LeaseFacts['credits'][number], 'source'> & {
+    id: number | string;
     reverses: string | null;
     reason: string | null;
     source: string;
@@ -110,7 +107,7 @@ interface ContextRow {
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
   const result = await prepared(
     trx,
-    'arrears_lease_context_v2',
+    'arrears_lease_context_v3',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, lease: leaseId }),
   );
   const row = result.rows[0]!;
@@ -118,7 +115,21 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
   if (!l) throw new Error(`lease ${leaseId} not found`);
   const known = row.effects.map(toKnownEffect);
   const balance = Number(row.balance);
-  const openTotal = row.open_charges.reduce((sum, c) => sum + Number(c.open_cents), 0);
+  const credits: LeaseFacts['credits'] = row.credits.map((c) => ({
+    external_id: c.external_id,
+    kind: c.kind,
+    amount_cents: Number(c.amount_cents),
+    effective_on: c.effective_on,
+    ...(c.reverses ? { reverses: c.reverses } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.source === 'arrears' ? { source: 'arrears' as const } : {}),
+  }));
+  // Escalation reads the ledger rent-first (engine/rent-first.ts), not in its allocation order.
+  const openCharges = rentFirstOpenCharges(
+    row.charges.map((c) => ({ ...c, seq: Number(c.id), amount_cents: Number(c.amount_cents) })),
+    credits.map((c, i) => ({ ...c, seq: Number(row.credits[i]!.id) })),
+  );
+  const openTotal = openCharges.reduce((sum, c) => sum + c.open_cents, 0);
   const settings = (l.org_settings ?? {}) as Record<string, unknown>;
   const granted = (channel: string) => row.consents.some((c) => c.channel === channel && c.granted);
   const facts: LeaseFacts = {
@@ -153,22 +164,8 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
     },
     tenants: row.tenants,
     today: l.today as string,
-    open_charges: row.open_charges.map((c) => ({
-      external_id: c.external_id,
-      charge_type: c.charge_type,
-      due_on: c.due_on,
-      amount_cents: Number(c.amount_cents),
-      open_cents: Number(c.open_cents),
-    })),
-    credits: row.credits.map((c) => ({
-      external_id: c.external_id,
-      kind: c.kind,
-      amount_cents: Number(c.amount_cents),
-      effective_on: c.effective_on,
-      ...(c.reverses ? { reverses: c.reverses } : {}),
-      ...(c.reason ? { reason: c.reason } : {}),
-      ...(c.source === 'arrears' ? { source: 'arrears' as const } : {}),
-    })),
+    open_charges: openCharges,
+    credits,
     balance_cents: balance,
     next_entry_on: row.next_entry_on,
     posted_rent_due: row.posted_rent_due,
@@ -201,7 +198,6 @@ export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string,
       ).length,
     },
   };
-  facts.fees_paid_cents = feesPaidInArrears(facts, known);
   return { facts, known, track: row.track, orgSettings: settings };
 }
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { PolicyDocument } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
-import { BUILTIN_POLICIES } from '../policy/builtin.ts';
+import { BUILTIN_POLICIES, builtinPolicy, isBuiltin } from '../policy/builtin.ts';
 
 export interface PinnedPolicy {
   id: string;
@@ -28,9 +28,12 @@ function publishedCache(trx: Trx): Map<string, PinnedPolicy> {
 
 /** A published version, from the built-ins or the org's own immutable `policies` rows. */
 export async function loadPolicy(trx: Trx, orgId: string, id: string, version?: number): Promise<PinnedPolicy> {
-  const builtin = BUILTIN_POLICIES.get(id);
-  if (builtin && (version === undefined || version === builtin.version))
+  if (isBuiltin(id)) {
+    // Built-ins live in code, every version ever shipped: a case pinned to an older one keeps it.
+    const builtin = builtinPolicy(id, version);
+    if (!builtin) throw new Error(`policy ${id}@${version} is not a built-in version`);
     return { id, version: builtin.version ?? 1, document: builtin };
+  }
   const cacheKey = version === undefined ? undefined : `${orgId}\0${id}\0${version}`;
   const published = publishedCache(trx);
   const cached = cacheKey === undefined ? undefined : published.get(cacheKey);

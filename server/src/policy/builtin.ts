@@ -6,6 +6,9 @@ import { PolicyDocument, type PolicyInput } from '@arrears/shared';
  * property's state and always wait for a manager's (or, for an unverified rule, counsel's)
  * approval; the referral waits for the notice to expire uncured.
  */
+/** The residential hand-off's minimum balance (version 2 on): agencies do not take fee-only balances. */
+const HAND_OFF_MIN_BALANCE_CENTS = 25_000;
+
 const residential: PolicyInput = {
   id: 'default-residential',
   version: 1,
@@ -144,12 +147,31 @@ const commercial: PolicyInput = {
   nsf_fee_cents: 5000,
 };
 
-export const BUILTIN_POLICIES: ReadonlyMap<string, PolicyDocument> = new Map(
-  [residential, commercial].map((input) => {
-    const policy = PolicyDocument.parse(input);
-    return [policy.id, policy];
-  }),
-);
+/**
+ * Version 2 of the residential default: the hand-off (L4) needs at least $250 owed. A balance
+ * of fees alone (a $75 late fee left unpaid while every rent was paid) stays at the lower levels
+ * instead of reaching an agency placement. Version 1 stays: cases pinned to it keep it.
+ */
+const residentialV2: PolicyInput = {
+  ...residential,
+  version: 2,
+  levels: residential.levels.map((level) =>
+    level.id === 'L4' ? { ...level, balance_cents: { min: HAND_OFF_MIN_BALANCE_CENTS } } : level,
+  ),
+};
+
+const parse = (input: PolicyInput) => PolicyDocument.parse(input);
+/** Every built-in version ever shipped, oldest first: a published version never changes. */
+export const BUILTIN_VERSIONS: readonly PolicyDocument[] = [residential, residentialV2, commercial].map(parse);
+
+/** The latest version of each built-in policy, by id: what a new case pins. */
+export const BUILTIN_POLICIES: ReadonlyMap<string, PolicyDocument> = new Map(BUILTIN_VERSIONS.map((p) => [p.id, p]));
+
+/** A built-in policy at a version (the latest without one), or undefined when it never existed. */
+export function builtinPolicy(id: string, version?: number): PolicyDocument | undefined {
+  if (version === undefined) return BUILTIN_POLICIES.get(id);
+  return BUILTIN_VERSIONS.find((p) => p.id === id && (p.version ?? 1) === version);
+}
 
 export function isBuiltin(id: string): boolean {
   return BUILTIN_POLICIES.has(id);

@@ -99,6 +99,7 @@ test('publish: versions, unchanged content, built-in ids refused; then list and 
   const list = arrears(['policy', 'list']);
   expect(list.code).toBe(0);
   expect(list.out).toMatch(/default-residential@1\s+Default residential\s+built-in/);
+  expect(list.out).toMatch(/default-residential@2\s+Default residential\s+built-in/);
   expect(list.out).toMatch(/small@1\s+Small landlord\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+dana/);
   expect(list.out).toMatch(/small@2\s+Small landlord\s+\S+\s+cli/);
 

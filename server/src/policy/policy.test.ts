@@ -1,5 +1,5 @@
 import { PolicyDocument, type PolicyInput } from '@arrears/shared';
-import { BUILTIN_POLICIES } from './builtin.ts';
+import { BUILTIN_POLICIES, builtinPolicy } from './builtin.ts';
 import { diffPolicies } from './diff.ts';
 import { policyJsonSchema } from './json-schema.ts';
 import { policySummary, validatePolicyText, type PolicyCheck } from './validate.ts';
@@ -101,6 +101,17 @@ describe('validatePolicyText', () => {
     const empty = validatePolicyText('');
     expect(!empty.ok && empty.problems[0]!.path).toBe('(root)');
   });
+});
+
+test('every built-in version ever shipped stays loadable: a case pinned to @1 keeps @1', () => {
+  const v1 = builtinPolicy('default-residential', 1)!;
+  const v2 = builtinPolicy('default-residential', 2)!;
+  expect(builtinPolicy('default-residential')).toBe(v2);
+  expect(BUILTIN_POLICIES.get('default-residential')).toBe(v2);
+  expect(builtinPolicy('default-residential', 3)).toBeUndefined();
+  expect(builtinPolicy('default-commercial', 1)).toBe(BUILTIN_POLICIES.get('default-commercial'));
+  // The only change: the hand-off needs $250 owed.
+  expect(diffPolicies(v1, v2)).toEqual([{ op: '+', path: 'levels[L4].balance_cents', to: { min: 25_000 } }]);
 });
 
 describe('diffPolicies', () => {

@@ -4,7 +4,7 @@ import type { Level, PolicyDocument, Step } from '@arrears/shared';
 import { appendAudit } from '../../audit/append.ts';
 import { systemClock } from '../../clock.ts';
 import { loadPolicy, publishPolicy } from '../../escalation/policies.ts';
-import { BUILTIN_POLICIES, isBuiltin } from '../../policy/builtin.ts';
+import { BUILTIN_VERSIONS, builtinPolicy, isBuiltin } from '../../policy/builtin.ts';
 import { diffPolicies, RANGE_KEYS, type DiffEntry } from '../../policy/diff.ts';
 import { policyJsonSchema } from '../../policy/json-schema.ts';
 import { policySummary, validatePolicyFile } from '../../policy/validate.ts';
@@ -84,10 +84,10 @@ export function registerPolicy(program: Command): void {
     });
   policy
     .command('list')
-    .description("List the built-in policies and the org's published versions.")
+    .description("List every built-in policy version and the org's published versions.")
     .option('--org <id>', 'the org (default: the only org)')
     .action(async (flags: { org?: string }) => {
-      const rows = [...BUILTIN_POLICIES.values()].map((p) => [`${p.id}@${p.version ?? 1}`, p.name, 'built-in', '']);
+      const rows = BUILTIN_VERSIONS.map((p) => [`${p.id}@${p.version ?? 1}`, p.name, 'built-in', '']);
       await withDatabase(async (db) => {
         const orgId = await resolveOrg(db, flags.org);
         const published: { id: string; version: number; name: string; published_at: Date; published_by: string }[] =
@@ -126,8 +126,7 @@ function parseSource(arg: string): Source {
 /** A built-in needs no database, so diffing a draft against one works before any org exists. */
 function builtin(source: Source): PolicyDocument | undefined {
   if (source.kind !== 'ref') return undefined;
-  const found = BUILTIN_POLICIES.get(source.id);
-  return found && (source.version === undefined || source.version === (found.version ?? 1)) ? found : undefined;
+  return builtinPolicy(source.id, source.version);
 }
 
 async function resolvePair(a: Source, b: Source, org: string | undefined): Promise<[PolicyDocument, PolicyDocument]> {

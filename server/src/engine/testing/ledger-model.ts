@@ -4,6 +4,7 @@ import { decide, INITIAL_STATE, type CaseState, type Decision } from '../decide.
 import { dispatchDecision, type ContactGuard } from '../dispatch.ts';
 import { asKnown, type EffectCommand } from '../effects.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../facts.ts';
+import { rentFirstOpenCharges, type LedgerCharge, type LedgerMoney } from '../rent-first.ts';
 import { reachableTenant } from './facts-fixture.ts';
 
 /**
@@ -186,9 +187,35 @@ export class Ledger {
     return { open, balance_cents: balance, unapplied_credit_cents: Math.max(0, openTotal - balance) };
   }
 
-  /** The engine's view of the lease on a local day (what loadFacts would read). */
+  /**
+   * The engine's view of the lease on a local day (what loadFacts would read): the balance from
+   * the ledger, the open charges read rent-first from the same entries, as the loader does.
+   */
   facts(today: string): LeaseFacts {
-    const { open, balance_cents, unapplied_credit_cents } = this.position(today);
+    const { open: ledgerOpen, balance_cents } = this.position(today);
+    const charges: LedgerCharge[] = [];
+    for (const { seq, op, amount_cents } of this.entries)
+      if (op.kind === 'charge' && op.effective_on <= today) charges.push({ ...op, seq, amount_cents });
+    const money = this.entries
+      .filter((e) => e.op.kind !== 'charge' && e.op.effective_on <= today)
+      .map(({ seq, op, amount_cents }) => ({
+        seq,
+        external_id: op.external_id,
+        kind: op.kind as LedgerMoney['kind'],
+        amount_cents,
+        effective_on: op.effective_on,
+        ...(op.kind === 'reversal' ? { reverses: op.reverses } : {}),
+        ...(op.kind !== 'charge' && op.kind !== 'reversal' && op.source ? { source: op.source } : {}),
+      }));
+    const open = rentFirstOpenCharges(charges, money);
+    // Reading rent-first moves amounts between charges, never the total the ledger leaves open
+    // — except that the ledger may already have set money aside for a charge effective later (an
+    // early-delivered scheduled rent), which the engine's view as of today does not see yet.
+    const total = (list: OpenCharge[]) => list.reduce((sum, c) => sum + c.open_cents, 0);
+    const later = this.entries.some((e) => e.op.effective_on > today);
+    if (later ? total(open) > total(ledgerOpen) : total(open) !== total(ledgerOpen))
+      throw new Error(`rent-first view leaves ${total(open)} open, the ledger ${total(ledgerOpen)} (${today})`);
+    const unapplied_credit_cents = Math.max(0, total(open) - balance_cents);
     const credits = this.entries
       .filter((e) => e.op.kind !== 'charge' && e.op.effective_on <= today)
       .sort((a, b) => (a.op.effective_on < b.op.effective_on ? -1 : a.op.effective_on > b.op.effective_on ? 1 : 0))
