@@ -16,6 +16,8 @@ export interface Database {
   appRole: string;
   /** Set on an embedded start that created a fresh data directory. */
   createdFresh: boolean;
+  /** Embedded only: the data directory as a tarball, to open in-memory copies from (simulate). */
+  image?: () => Promise<Blob>;
   /**
    * Runs `fn` in one transaction as the application role with `app.org_id` set, so
    * PostgreSQL's row-level security limits every statement to that org's rows.
@@ -33,12 +35,18 @@ export interface OpenOptions {
   /** Use (and create) this schema instead of `public`: one schema per test file. */
   schema?: string;
   migrate?: boolean;
+  /** Embedded only: keep the database in memory (from this image, if given), not in the data dir. */
+  inMemory?: { image?: Blob };
 }
 
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
   const schema = options.schema ?? (config.database.kind === 'postgres' ? config.database.schema : undefined);
   const embedded =
-    config.database.kind === 'embedded' ? await startEmbeddedPostgres(config.database.dataDir) : undefined;
+    config.database.kind === 'embedded'
+      ? await startEmbeddedPostgres(
+          options.inMemory ? { memory: true, ...options.inMemory } : { dataDir: config.database.dataDir },
+        )
+      : undefined;
   try {
     const connectionString = embedded ? embedded.connectionString : (config.database as { url: string }).url;
     const knex = createKnex({
@@ -52,6 +60,7 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
       await embedded?.close();
     });
     db.createdFresh = embedded?.created ?? false;
+    if (embedded) db.image = embedded.image;
     if (options.migrate !== false) await migrateToLatest(knex, config.appRole);
     return db;
   } catch (error) {
@@ -77,7 +86,7 @@ export function createDatabase(
         // Both settings are transaction-local: they vanish at commit or rollback, so a pooled
         // connection never carries one org's scope into the next caller's work.
         await trx.raw(`select set_config('app.org_id', ?, true), set_config('role', ?, true)`, [orgId, appRole]);
-        if (kind === 'postgres') allowPreparedStatements(trx);
+        allowPreparedStatements(trx, kind === 'postgres' ? 'own' : 'shared');
         allowBeforeCommit(trx);
         const result = await fn(trx);
         await runBeforeCommit(trx);

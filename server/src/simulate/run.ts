@@ -1,6 +1,4 @@
-import { rm } from 'node:fs/promises';
 import type { Scenario, ScenarioEvent, UserRole } from '@arrears/shared';
-import { loadConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
@@ -13,7 +11,7 @@ import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { classifyReply } from './replies.ts';
-import { SIM_ORG, seedScenario, throwawayDataDir } from './seed.ts';
+import { SIM_ORG, embeddedConfig, seedScenario, simulationImage } from './seed.ts';
 
 import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 export { SIM_ORG } from './seed.ts';
@@ -38,12 +36,8 @@ interface TimelineItem {
  * one instant to the next (events, each lease's local midnight, each effect's due time).
  */
 export async function runScenario(scenario: Scenario, guard: ContactGuard): Promise<SimulationRun> {
-  const dir = await throwawayDataDir();
-  const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dir, ARREARS_DEMO: 'false' }));
-  const close = async () => {
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-  };
+  const db = await openDatabase(embeddedConfig(), { inMemory: { image: await simulationImage() }, migrate: false });
+  const close = () => db.close();
   try {
     // The portfolio exists from the earliest first midnight of any property (Guam's comes
     // before Honolulu's): consents and the policy are in place before the first event.

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PolicyDocument, Scenario } from '@arrears/shared';
@@ -13,26 +13,45 @@ import { publishPolicy } from '../escalation/policies.ts';
 export const SIM_ORG = 'sim';
 
 /**
- * A fresh embedded database for one run. Creating and migrating PGlite takes seconds; copying a
- * migrated template takes one, so the template is built once per schema version and reused.
+ * The image every run's throwaway database starts from: PGlite initialised and migrated, as a
+ * tarball. Building it takes seconds, so it is built once per schema version — kept for the
+ * process and in the temp dir for the next process (`arrears simulate` is one per file) — and
+ * each run opens an in-memory copy of it: nothing of a run touches the disk.
  */
-export async function throwawayDataDir(): Promise<string> {
+let image: Promise<Blob> | undefined;
+export function simulationImage(): Promise<Blob> {
+  image ??= cachedImage().catch((error: unknown) => {
+    image = undefined;
+    throw error;
+  });
+  return image;
+}
+
+async function cachedImage(): Promise<Blob> {
   const version = crypto
     .createHash('sha256')
     .update(migrations.map((m) => m.name).join(','))
     .digest('hex')
     .slice(0, 12);
-  const template = path.join(tmpdir(), `arrears-simulate-template-${version}`);
-  if (!existsSync(path.join(template, 'pgdata', 'PG_VERSION'))) {
-    const building = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-build-'));
-    const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: building, ARREARS_DEMO: 'false' }));
+  const file = path.join(tmpdir(), `arrears-simulate-image-${version}.tar`);
+  if (existsSync(file)) return new Blob([await readFile(file)]);
+  const db = await openDatabase(embeddedConfig(), { inMemory: {} });
+  let built: Blob;
+  try {
+    built = await db.image!();
+  } finally {
     await db.close();
-    // Another run may have built it meanwhile; either copy is as good.
-    await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'arrears-simulate-'));
-  await cp(path.join(template, 'pgdata'), path.join(dir, 'pgdata'), { recursive: true });
-  return dir;
+  // Written aside and renamed: a concurrent run never reads half a file; either copy is as good.
+  const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  await writeFile(partial, Buffer.from(await built.arrayBuffer()));
+  await rename(partial, file).catch(() => rm(partial, { force: true }));
+  return built;
+}
+
+/** Embedded settings for a throwaway run (its data dir is never used: the database is in memory). */
+export function embeddedConfig() {
+  return loadConfig({ ARREARS_DATA_DIR: path.join(tmpdir(), 'arrears-simulate-unused'), ARREARS_DEMO: 'false' });
 }
 
 /** Loads the scenario's org, users, properties, leases and tenants; returns the policy id to pin. */

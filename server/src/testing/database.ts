@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
-import { throwawayDataDir } from '../simulate/seed.ts';
+import { embeddedConfig, simulationImage } from '../simulate/seed.ts';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,19 +30,10 @@ export async function openTestDatabase(label = 'test'): Promise<TestDatabase> {
 }
 
 /**
- * A fresh embedded (PGlite) database in a temporary directory: a copy of the migrated template
- * `arrears simulate` builds once per schema version (initdb and migrations on PGlite take
- * seconds; the copy about one), so embedded tests do not each pay for initdb.
+ * A fresh embedded (PGlite) database in memory, opened from the migrated image `arrears
+ * simulate` builds once per schema version (initdb and migrations on PGlite take seconds), so
+ * embedded tests do not each pay for initdb. The persistent data directory has its own tests.
  */
-export async function openEmbeddedTestDatabase(): Promise<Database & { dataDir: string }> {
-  const dataDir = await throwawayDataDir();
-  const db = await openDatabase(loadConfig({ ARREARS_DATA_DIR: dataDir }));
-  const close = db.close;
-  return Object.assign(db, {
-    dataDir,
-    close: async () => {
-      await close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  });
+export async function openEmbeddedTestDatabase(): Promise<Database> {
+  return openDatabase(embeddedConfig(), { inMemory: { image: await simulationImage() }, migrate: false });
 }
