@@ -8,8 +8,11 @@ import type { ValidEvent } from './validate.ts';
 
 /**
  * The staging table one ingest transaction loads its events into before a handful of
- * set-based statements check and merge them. Temporary and dropped at commit; COPY into it is
- * allowed even though the ledger itself is under row-level security (COPY FROM is not).
+ * set-based statements check and merge them. Temporary, one per connection, emptied at every
+ * commit (and here, for a second chunk in one transaction): created once per session rather
+ * than per chunk, because creating and dropping a table for every one-event chunk was most of a
+ * single event's cost (catalog writes; `arrears simulate` ran 1.5× faster without it). COPY into
+ * it is allowed even though the ledger itself is under row-level security (COPY FROM is not).
  */
 export async function createStage(trx: Trx): Promise<void> {
   await trx.raw(`
@@ -30,8 +33,8 @@ export async function createStage(trx: Trx): Promise<void> {
       message text,
       reverses_id bigint,
       entry_id bigint
-    ) on commit drop`);
-  await trx.raw('truncate ledger_stage');
+    ) on commit delete rows`);
+  await trx.raw('delete from ledger_stage');
 }
 
 const COLUMNS = [
