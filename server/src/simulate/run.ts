@@ -35,7 +35,19 @@ interface TimelineItem {
  * hold and signal recording, all on a throwaway embedded database, with the clock moved from
  * one instant to the next (events, each lease's local midnight, each effect's due time).
  */
-export async function runScenario(scenario: Scenario, guard: ContactGuard): Promise<SimulationRun> {
+export interface SimulationProgress {
+  /** Timeline items (inputs and lease-days) worked through, of `total`. */
+  done: number;
+  total: number;
+  /** The local day (of the item's lease) reached. */
+  day: string;
+}
+
+export async function runScenario(
+  scenario: Scenario,
+  guard: ContactGuard,
+  onProgress?: (progress: SimulationProgress) => void,
+): Promise<SimulationRun> {
   const db = await openDatabase(embeddedConfig(), { inMemory: { image: await simulationImage() }, migrate: false });
   const close = () => db.close();
   try {
@@ -46,7 +58,7 @@ export async function runScenario(scenario: Scenario, guard: ContactGuard): Prom
     );
     const policyId = await seedScenario(db, scenario, startedAt);
     const sim = new Simulation(db, scenario, policyId, guard);
-    await sim.run();
+    await sim.run(onProgress);
     return { db, scenario, policyId, close };
   } catch (error) {
     await close();
@@ -92,7 +104,7 @@ class Simulation {
     this.scope = { db, orgId: SIM_ORG, policyFor: (kind) => ({ id: policyForKind(s, policyId, kind) }) };
   }
 
-  async run(): Promise<void> {
+  async run(onProgress?: (progress: SimulationProgress) => void): Promise<void> {
     const items: TimelineItem[] = this.s.events.map((event, order) => ({ at: this.instantOf(event), order, event }));
     for (const lease of this.s.leases)
       for (let day = this.s.start; day <= this.s.end; day = addCalendarDays(day, 1))
@@ -103,7 +115,8 @@ class Simulation {
         });
     // Stable: by instant, inputs before the scheduled scan at the same instant, then file order.
     items.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       await this.dispatchUntil(item.at);
       if (item.daily) {
         // The scheduled scan skips leases that told the engine nothing can happen before a later day.
@@ -111,6 +124,10 @@ class Simulation {
         if (wake !== null && (wake === undefined || wake <= localDate(item.at, this.zoneOf.get(item.daily.lease)!)))
           await this.evaluate(item.daily.lease, { type: 'evaluate', cause: 'schedule' }, item.at, SYSTEM);
       } else await this.apply(item.event!, item.at);
+      if (onProgress) {
+        const lease = item.daily?.lease ?? this.leaseOf(item.event!);
+        onProgress({ done: i + 1, total: items.length, day: localDate(item.at, this.zoneOf.get(lease)!) });
+      }
     }
     const ends = this.s.leases.map(
       (l) => zonedInstant(addCalendarDays(this.s.end, 1), '00:00', this.zoneOf.get(l.id)!).getTime() - 1,

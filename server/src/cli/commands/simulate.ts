@@ -3,6 +3,7 @@ import { UsageError } from '../context.ts';
 import { contactGuard } from '../../escalation/guards.ts';
 import { loadScenario, ScenarioError } from '../../simulate/load.ts';
 import { buildReport, formatTimeline } from '../../simulate/report.ts';
+import { createSimulationProgress } from '../../simulate/progress.ts';
 import { runScenario } from '../../simulate/run.ts';
 
 export function registerSimulate(program: Command): void {
@@ -21,7 +22,13 @@ export function registerSimulate(program: Command): void {
         if (error instanceof ScenarioError) throw new UsageError(error.message, 2);
         throw error;
       }
-      const run = await runScenario(scenario, contactGuard);
+      const progress = createSimulationProgress(process.stderr);
+      let run;
+      try {
+        run = await runScenario(scenario, contactGuard, progress.update);
+      } finally {
+        progress.stop();
+      }
       try {
         const report = await buildReport(run);
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatTimeline(report));
