@@ -4,7 +4,7 @@ import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, earliestScheduledEffect } from '../escalation/dispatch.ts';
-import { evaluateLease, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
+import { evaluateLease, evaluateLeaseIn, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
@@ -119,10 +119,19 @@ class Simulation {
       const item = items[i]!;
       await this.dispatchUntil(item.at);
       if (item.daily) {
+        // Every lease whose local midnight is this instant (a property's zone) is scanned in one
+        // transaction, as the runner evaluates a batch: one commit instead of one per lease.
+        const group = [item.daily.lease];
+        for (let next = items[i + 1]; next?.daily && next.at.getTime() === item.at.getTime(); next = items[i + 1]) {
+          group.push(next.daily.lease);
+          i++;
+        }
         // The scheduled scan skips leases that told the engine nothing can happen before a later day.
-        const wake = this.wakeOn.get(item.daily.lease);
-        if (wake !== null && (wake === undefined || wake <= localDate(item.at, this.zoneOf.get(item.daily.lease)!)))
-          await this.evaluate(item.daily.lease, { type: 'evaluate', cause: 'schedule' }, item.at, SYSTEM);
+        const due = group.filter((lease) => {
+          const wake = this.wakeOn.get(lease);
+          return wake !== null && (wake === undefined || wake <= localDate(item.at, this.zoneOf.get(lease)!));
+        });
+        if (due.length > 0) await this.scan(due, item.at);
       } else await this.apply(item.event!, item.at);
       if (onProgress) {
         const lease = item.daily?.lease ?? this.leaseOf(item.event!);
@@ -171,6 +180,18 @@ class Simulation {
     const evaluation = await evaluateLease(this.scope, lease, input, now, actor);
     this.wakeOn.set(lease, evaluation.wake_on);
     return evaluation;
+  }
+
+  /** The scheduled scan of `leases` at `now`, in one transaction. */
+  private async scan(leases: readonly string[], now: Date): Promise<void> {
+    this.nextDue = undefined;
+    const input = { type: 'evaluate', cause: 'schedule' } as const;
+    const wakes = await this.db.withOrg(SIM_ORG, async (trx) => {
+      const out: (string | null)[] = [];
+      for (const lease of leases) out.push((await evaluateLeaseIn(trx, this.scope, lease, input, now, SYSTEM)).wake_on);
+      return out;
+    });
+    leases.forEach((lease, k) => this.wakeOn.set(lease, wakes[k]!));
   }
 
   /** Works through every effect due by `at`, each at its own instant, re-evaluating after a change. */
