@@ -16,13 +16,13 @@ export interface LeaseContext {
 }
 
 /**
- * Everything the engine may use about one lease at `now`, read in ONE statement (one snapshot,
- * one round trip: on embedded PGlite each round trip costs a millisecond or more, and the
- * evaluation path runs this for every lease every day). The local day is the property's.
- * Every subquery names the lease by its parameter, never through a join to the `l` CTE: the
- * CTE is materialised, and with stale planner statistics (a ledger that just grew) a join
- * condition on it was not used as an index condition, so each evaluation read the org's whole
- * ledger — linear in the portfolio, per lease.
+ * Everything the engine may use about a set of leases at `now`, read in ONE statement (one
+ * snapshot, one round trip: on embedded PGlite each round trip costs a millisecond or more, and
+ * the evaluation path runs this for every lease every day; the runner reads a whole batch's
+ * leases at once). The local day is each lease's property's. Every subquery is correlated on
+ * the lease row (`l.id`, a parameter inside it), never a join to the `l` CTE: the CTE is
+ * materialised, and with stale planner statistics (a ledger that just grew) a join condition
+ * on it was not used as an index condition, so each evaluation read the org's whole ledger.
  */
 const CONTEXT_SQL = `
 with l as (
@@ -31,60 +31,62 @@ with l as (
   from leases l
   join properties p on p.org_id = l.org_id and p.id = l.property_id
   join orgs o on o.org_id = l.org_id
-  where l.org_id = :org and l.id = :lease
-),
-contact as (
-  select t.id, t.phone_timezone from lease_tenants lt
-  join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
-  where lt.org_id = :org and lt.lease_id = :lease
-  order by case lt.role when 'billing_contact' then 0 when 'primary' then 1 else 2 end, t.id
-  limit 1
+  where l.org_id = :org and l.id = any(cast(:leases as text[]))
 )
 select
-  (select to_jsonb(l) from l) as lease,
+  l.id as lease_id,
+  to_jsonb(l) as lease,
   (select coalesce(jsonb_agg(c order by c.id), '[]') from (
      select e.id, e.external_id, e.charge_type, to_char(e.due_on, 'YYYY-MM-DD') as due_on,
             to_char(e.effective_on, 'YYYY-MM-DD') as effective_on, e.amount_cents
-     from l join ledger_entries e on e.effective_on <= l.today
-     where e.org_id = :org and e.lease_id = :lease and e.kind = 'charge') c) as charges,
+     from ledger_entries e
+     where e.org_id = :org and e.lease_id = l.id and e.kind = 'charge' and e.effective_on <= l.today) c) as charges,
   (select coalesce(sum(case e.kind when 'charge' then e.amount_cents when 'reversal' then e.amount_cents
                                    else -e.amount_cents end), 0)::int8
-     from l join ledger_entries e on e.effective_on <= l.today
-     where e.org_id = :org and e.lease_id = :lease) as balance,
+     from ledger_entries e
+     where e.org_id = :org and e.lease_id = l.id and e.effective_on <= l.today) as balance,
   (select coalesce(jsonb_agg(c order by c.effective_on, c.id), '[]') from (
      select e.id, e.external_id, e.kind, e.amount_cents, to_char(e.effective_on, 'YYYY-MM-DD') as effective_on,
             r.external_id as reverses, e.memo as reason, e.source
-     from l join ledger_entries e on e.effective_on <= l.today
+     from ledger_entries e
      left join ledger_entries r on r.id = e.reverses_id
-     where e.org_id = :org and e.lease_id = :lease and e.kind <> 'charge') c) as credits,
+     where e.org_id = :org and e.lease_id = l.id and e.kind <> 'charge' and e.effective_on <= l.today) c) as credits,
   (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.kind, 'role', lt.role) order by lt.tenant_id), '[]')
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
-     where lt.org_id = :org and lt.lease_id = :lease) as tenants,
+     where lt.org_id = :org and lt.lease_id = l.id) as tenants,
   (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from holds h
-     where h.org_id = :org and h.lease_id = :lease) as holds,
-  (select to_jsonb(contact) || jsonb_build_object(
+     where h.org_id = :org and h.lease_id = l.id) as holds,
+  case when contact.id is null then null else to_jsonb(contact) || jsonb_build_object(
      'email', exists(select 1 from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id and cp.channel = 'email'),
      'phone', exists(select 1 from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id and cp.channel = 'phone'))
-   from contact) as contact,
+  end as contact,
   (select coalesce(jsonb_agg(jsonb_build_object('channel', c.channel, 'granted', c.granted, 'source', c.source,
                                                 'changed_at', c.changed_at)), '[]')
-     from contact join tenant_consents c on c.org_id = :org and c.tenant_id = contact.id) as consents,
+     from tenant_consents c where c.org_id = :org and c.tenant_id = contact.id) as consents,
   (select coalesce(jsonb_agg(e order by e.seq), '[]') from effects e
-     where e.org_id = :org and e.lease_id = :lease) as effects,
+     where e.org_id = :org and e.lease_id = l.id) as effects,
   (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from case_events ce
-     where ce.org_id = :org and ce.case_id = :lease and ce.type = 'conversation') as conversations,
-  (select to_jsonb(c) from cases c where c.org_id = :org and c.id = :lease) as track,
-  (select to_char(min(e.effective_on), 'YYYY-MM-DD') from l
-     join ledger_entries e on e.effective_on > l.today
-     where e.org_id = :org and e.lease_id = :lease) as next_entry_on,
-  (select coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD')), '[]') from l
-     join ledger_entries e on e.due_on >= l.today
-     where e.org_id = :org and e.lease_id = :lease and e.kind = 'charge' and e.charge_type = 'rent') as posted_rent_due
+     where ce.org_id = :org and ce.case_id = l.id and ce.type = 'conversation') as conversations,
+  (select to_jsonb(c) from cases c where c.org_id = :org and c.id = l.id) as track,
+  (select to_char(min(e.effective_on), 'YYYY-MM-DD') from ledger_entries e
+     where e.org_id = :org and e.lease_id = l.id and e.effective_on > l.today) as next_entry_on,
+  (select coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD')), '[]') from ledger_entries e
+     where e.org_id = :org and e.lease_id = l.id and e.kind = 'charge' and e.charge_type = 'rent'
+       and e.due_on >= l.today) as posted_rent_due
+from l
+left join lateral (
+  select t.id, t.phone_timezone from lease_tenants lt
+  join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
+  where lt.org_id = :org and lt.lease_id = l.id
+  order by case lt.role when 'billing_contact' then 0 when 'primary' then 1 else 2 end, t.id
+  limit 1
+) contact on true
 `;
 
 interface ContextRow {
-  lease: Record<string, unknown> | null;
+  lease_id: string;
+  lease: Record<string, unknown>;
   charges: (Omit<LedgerCharge, 'seq' | 'amount_cents'> & { id: number | string; amount_cents: number | string })[];
   balance: number | string;
   credits: (Omit<LeaseFacts['credits'][number], 'source'> & {
@@ -105,14 +107,28 @@ interface ContextRow {
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
+  const context = (await loadLeaseContexts(trx, orgId, [leaseId], now)).get(leaseId);
+  if (!context) throw new Error(`lease ${leaseId} not found`);
+  return context;
+}
+
+/** `loadLeaseContext` for many leases in one statement; a lease that does not exist is absent. */
+export async function loadLeaseContexts(
+  trx: Trx,
+  orgId: string,
+  leaseIds: readonly string[],
+  now: Date,
+): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_context_v3',
-    trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, lease: leaseId }),
+    'arrears_lease_contexts_v1',
+    trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
-  const row = result.rows[0]!;
+  return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
+}
+
+function toLeaseContext(row: ContextRow): LeaseContext {
   const l = row.lease;
-  if (!l) throw new Error(`lease ${leaseId} not found`);
   const known = row.effects.map(toKnownEffect);
   const balance = Number(row.balance);
   const credits: LeaseFacts['credits'] = row.credits.map((c) => ({

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database, Trx } from '../db/database.ts';
 import { finishDispatch, prepareDispatch, type DispatchScope, type PreparedDispatch } from '../escalation/dispatch.ts';
-import { evaluateLeaseIn } from '../escalation/evaluate.ts';
+import { evaluateLeaseIn, prefetchEvaluations } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
@@ -57,8 +57,27 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const concurrency = Math.max(1, deps.concurrency ?? 1);
 
   const scope = (orgId: string) => ({ db, orgId, policyFor: orgPolicyFor });
-  const evaluateIn = (trx: Trx, orgId: string, leaseId: string, cause: string) =>
-    evaluateLeaseIn(trx, scope(orgId), leaseId, { type: 'evaluate', cause }, clock.now(), SYSTEM);
+  const evaluateIn = (trx: Trx, orgId: string, leaseId: string, cause: string, now: Date) =>
+    evaluateLeaseIn(trx, scope(orgId), leaseId, { type: 'evaluate', cause }, now, SYSTEM);
+  /**
+   * A lane of evaluations decides at one instant: its leases are locked and read in two
+   * statements (prefetchEvaluations), then each is decided and written in turn.
+   */
+  const evaluations = (orgId: string, cause: (data: { cause?: string }) => string) => {
+    const now = clock.now();
+    return {
+      work: (trx: Trx, data: { lease_id: string; cause?: string }) =>
+        evaluateIn(trx, orgId, data.lease_id, cause(data), now),
+      finish: async () => null,
+      prefetch: (trx: Trx, items: readonly { data: { lease_id: string } }[]) =>
+        prefetchEvaluations(
+          trx,
+          orgId,
+          items.map((item) => item.data.lease_id),
+          now,
+        ),
+    };
+  };
   const dispatchScope = async (orgId: string): Promise<DispatchScope> => ({
     db,
     orgId,
@@ -78,22 +97,17 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       prepare(orgId: string): Promise<{
         work(trx: Trx, data: JobPayload<N>): Promise<unknown>;
         finish(prepared: unknown): Promise<unknown>;
+        prefetch?(trx: Trx, items: readonly { data: JobPayload<N> }[]): Promise<void>;
       }>;
     };
   } = {
     evaluate: {
       order: (data) => data.lease_id,
-      prepare: async (orgId) => ({
-        work: (trx, data) => evaluateIn(trx, orgId, data.lease_id, data.cause),
-        finish: async () => null,
-      }),
+      prepare: async (orgId) => evaluations(orgId, (data) => data.cause ?? 'evaluate'),
     },
     timer: {
       order: (data) => data.lease_id,
-      prepare: async (orgId) => ({
-        work: (trx, data) => evaluateIn(trx, orgId, data.lease_id, 'timer'),
-        finish: async () => null,
-      }),
+      prepare: async (orgId) => evaluations(orgId, () => 'timer'),
     },
     dispatch: {
       order: (data) => data.key,
@@ -186,13 +200,14 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
           await inLanes(runs.length, async (i) => {
             const { orgId, jobs: lane } = runs[i]!;
             try {
-              const { work, finish } = await kind.prepare(orgId);
+              const { work, finish, prefetch } = await kind.prepare(orgId);
               const outcomes = await inOneTransaction(
                 db,
                 orgId,
                 lane,
                 (trx, job) => work(trx, job.data as never),
                 finish,
+                prefetch && ((trx, jobs) => prefetch(trx, jobs as never)),
               );
               outcomes.forEach((outcome, n) => {
                 const id = lane[n]!.id;

@@ -4,7 +4,13 @@ import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, earliestScheduledEffect } from '../escalation/dispatch.ts';
-import { evaluateLease, evaluateLeaseIn, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
+import {
+  evaluateLease,
+  evaluateLeaseIn,
+  prefetchEvaluations,
+  type EscalationScope,
+  type EvaluationInput,
+} from '../escalation/evaluate.ts';
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
@@ -187,6 +193,7 @@ class Simulation {
     this.nextDue = undefined;
     const input = { type: 'evaluate', cause: 'schedule' } as const;
     const wakes = await this.db.withOrg(SIM_ORG, async (trx) => {
+      await prefetchEvaluations(trx, SIM_ORG, leases, now);
       const out: (string | null)[] = [];
       for (const lease of leases) out.push((await evaluateLeaseIn(trx, this.scope, lease, input, now, SYSTEM)).wake_on);
       return out;

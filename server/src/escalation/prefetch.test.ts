@@ -1,0 +1,121 @@
+import { PolicyDocument } from '@arrears/shared';
+import { ingestLedgerEvents } from '../ledger/ingest.ts';
+import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
+import { seedOrg } from '../testing/fixtures.ts';
+import { zonedInstant } from '../time/zoned.ts';
+import { evaluateLease, evaluateLeaseIn, prefetchEvaluations, type EscalationScope } from './evaluate.ts';
+import { publishPolicy } from './policies.ts';
+
+// A batch of evaluations reads its leases ahead in one statement (the runner's lanes, the
+// simulated midnight scan): every decision must be exactly what evaluating each lease alone
+// gives, and a lease evaluated twice in one batch must see its own first evaluation.
+let db: TestDatabase;
+const TZ = 'America/Los_Angeles';
+const at = (day: string, time = '00:00') => zonedInstant(day, time, TZ);
+const SYSTEM = { id: 'system:test', role: 'system' as const };
+const LEASES = ['L1', 'L2', 'L3'];
+
+const policy = PolicyDocument.parse({
+  id: 'house',
+  name: 'House',
+  levels: [
+    { id: 'L1', days: { min: 1 }, steps: [{ id: 'nudge', day: 2, action: 'email' }] },
+    { id: 'L2', days: { min: 10 }, steps: [{ id: 'call', day: 10, action: 'call' }] },
+  ],
+  late_fees: { enabled: false },
+});
+
+const scope = (orgId: string): EscalationScope => ({ db, orgId, policyFor: () => ({ id: 'house' }) });
+
+beforeAll(async () => {
+  db = await openTestDatabase('prefetch');
+  for (const org of ['alone', 'batched']) {
+    await seedOrg(db, org, [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }, { id: 'L3', rent_cents: 90_000 }]);
+    await db.withOrg(org, (trx) => publishPolicy(trx, org, policy, 'admin', at('2026-02-01')));
+    // L1 owes March, L2 owes March minus a partial payment, L3 paid.
+    const events = [
+      ...LEASES.map((lease) => ({
+        kind: 'charge',
+        lease_id: lease,
+        external_id: `R-${lease}`,
+        charge_type: 'rent',
+        amount_cents: lease === 'L3' ? 90_000 : 200_000,
+        effective_on: '2026-03-01',
+        due_on: '2026-03-01',
+      })),
+      { kind: 'payment', lease_id: 'L2', external_id: 'P-L2', amount_cents: 50_000, effective_on: '2026-03-04' },
+      { kind: 'payment', lease_id: 'L3', external_id: 'P-L3', amount_cents: 90_000, effective_on: '2026-03-01' },
+    ].map((value, i) => ({ row: i + 1, value }));
+    await ingestLedgerEvents(db, { orgId: org, source: 'test', actor: 'test', now: at('2026-03-01') }, events);
+  }
+});
+afterAll(() => db.close());
+
+test('decisions of a prefetched batch are exactly those of each lease alone, day after day', async () => {
+  for (const day of ['2026-03-02', '2026-03-03', '2026-03-11', '2026-03-12']) {
+    const now = at(day);
+    const alone = [];
+    for (const lease of LEASES)
+      alone.push(await evaluateLease(scope('alone'), lease, { type: 'evaluate', cause: 'schedule' }, now, SYSTEM));
+    const statements: string[] = [];
+    const listen = (q: { sql: string }) => statements.push(q.sql);
+    db.knex.on('query', listen);
+    const batched = await db.withOrg('batched', async (trx) => {
+      await prefetchEvaluations(trx, 'batched', LEASES, now);
+      const out = [];
+      for (const lease of LEASES)
+        out.push(
+          await evaluateLeaseIn(trx, scope('batched'), lease, { type: 'evaluate', cause: 'schedule' }, now, SYSTEM),
+        );
+      return out;
+    });
+    db.knex.off('query', listen);
+    // Read ahead: one lock and one context read for the batch, none per lease.
+    expect(statements.filter((sql) => sql.includes('for no key update'))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.includes('with l as ('))).toHaveLength(1);
+    const strip = (e: (typeof alone)[number]) => ({ next: e.next, commands: e.commands, wake_on: e.wake_on });
+    expect(batched.map(strip)).toEqual(alone.map(strip));
+  }
+  const effects = (org: string) =>
+    db.withOrg(org, (trx) => trx('effects').orderBy('key').select('key', 'type', 'status', 'due_at'));
+  expect(await effects('batched')).toEqual(await effects('alone'));
+  expect((await effects('alone')).map((e) => e.key)).toEqual([
+    'L1:call:2026-03-01',
+    'L1:nudge:2026-03-01',
+    'L2:call:2026-03-01',
+    'L2:nudge:2026-03-01',
+  ]);
+});
+
+test('a lease evaluated twice in one batch sees its first evaluation; another instant reads afresh', async () => {
+  const now = at('2026-03-20');
+  await db.withOrg('batched', async (trx) => {
+    await prefetchEvaluations(trx, 'batched', ['L1', 'L2'], now);
+    const first = await evaluateLeaseIn(trx, scope('batched'), 'L1', { type: 'evaluate', cause: 'a' }, now, SYSTEM);
+    expect(first.next.evaluated_on).toBe('2026-03-20');
+    // The second read is fresh: the case row the first one wrote is what it starts from.
+    const again = await evaluateLeaseIn(trx, scope('batched'), 'L1', { type: 'evaluate', cause: 'b' }, now, SYSTEM);
+    expect(again.commands).toEqual([]);
+    expect(again.transition).toBeNull();
+    // A prefetched context is only for the instant it was read at.
+    const later = at('2026-03-20', '09:00');
+    const other = await evaluateLeaseIn(trx, scope('batched'), 'L2', { type: 'evaluate', cause: 'c' }, later, SYSTEM);
+    expect(other.next.evaluated_on).toBe('2026-03-20');
+  });
+});
+
+test('a batch naming a lease that does not exist fails that lease only, with its own error', async () => {
+  const now = at('2026-03-21');
+  await db.withOrg('batched', async (trx) => {
+    await prefetchEvaluations(trx, 'batched', ['L1', 'NOPE'], now);
+    await expect(
+      evaluateLeaseIn(trx, scope('batched'), 'NOPE', { type: 'evaluate', cause: 'x' }, now, SYSTEM),
+    ).rejects.toThrow('lease NOPE not found');
+  });
+  // Another org's lease of the same id is never read into this org's batch.
+  await db.withOrg('alone', async (trx) => {
+    await prefetchEvaluations(trx, 'alone', ['L1', 'L2'], now);
+    const decided = await evaluateLeaseIn(trx, scope('alone'), 'L2', { type: 'evaluate', cause: 'x' }, now, SYSTEM);
+    expect(decided.next.balance_cents).toBe(150_000);
+  });
+});
