@@ -7,6 +7,7 @@ import type { KnownEffect } from '../engine/facts.ts';
 import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
 import { loadLeaseContext, toKnownEffect } from './facts.ts';
+import { readAhead, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import { consolidatedReminders, type Consolidated } from './consolidate.ts';
@@ -98,6 +99,20 @@ export async function finishDispatch(
 }
 
 /**
+ * Reads ahead the lease contexts of a batch of dispatches in this transaction: one statement
+ * for the leases of all `keys`, instead of one per effect (read-ahead.ts). Each effect's row is
+ * still read and locked by its own `prepareDispatch`.
+ */
+export async function prefetchDispatches(trx: Trx, orgId: string, keys: readonly string[], now: Date): Promise<void> {
+  if (keys.length < 2) return;
+  const rows: { lease_id: string }[] = await trx('effects')
+    .where({ org_id: orgId })
+    .whereIn('key', [...keys])
+    .distinct('lease_id');
+  if (rows.length > 0) await readAhead(trx, orgId, rows.map((r) => r.lease_id).sort(), now);
+}
+
+/**
  * The transactional half of `dispatchEffect`, inside the caller's transaction (of
  * `scope.orgId`): the runner dispatches a batch of effects in one transaction, so their
  * writes share one COMMIT; `finishDispatch` runs after it.
@@ -121,7 +136,10 @@ export async function prepareDispatch(
     return { done: { key, lease_id: row.lease_id, type: row.type, status: 'not_due' } };
   }
   const effect: KnownEffect = toKnownEffect(row);
-  const { facts, track, orgSettings } = await loadLeaseContext(trx, orgId, row.lease_id, now);
+  // The row itself is always read here, under its lock (another dispatch of this batch may have
+  // consolidated it); the lease's context may have been read ahead for the batch.
+  const { facts, track, orgSettings } =
+    takeReadAhead(trx, row.lease_id, now) ?? (await loadLeaseContext(trx, orgId, row.lease_id, now));
   // A lease that never had a case (a flag, a status change) dispatches under the policy its
   // first case would pin.
   const pin = track?.policy_id

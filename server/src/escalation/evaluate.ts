@@ -5,7 +5,8 @@ import { zonedInstant } from '../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from '../engine/decide.ts';
 import type { EffectCommand } from '../engine/effects.ts';
 import type { Actor } from '../engine/facts.ts';
-import { loadLeaseContext, loadLeaseContexts, type LeaseContext } from './facts.ts';
+import { loadLeaseContext } from './facts.ts';
+import { readAhead, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy, type PinnedPolicy } from './policies.ts';
 
 export type EvaluationInput =
@@ -55,7 +56,7 @@ export async function evaluateLeaseIn(
   now: Date,
   actor: Actor | { id: string; role: 'system' },
 ): Promise<Evaluation> {
-  let context = takePrefetched(trx, leaseId, now);
+  let context = takeReadAhead(trx, leaseId, now);
   if (!context) {
     const lease = await trx('leases').where({ org_id: scope.orgId, id: leaseId }).forNoKeyUpdate().first('id');
     if (!lease) throw new Error(`lease ${leaseId} not found`);
@@ -115,15 +116,12 @@ export async function evaluateLeaseIn(
   return { ...decision, policy, actor: actor.id };
 }
 
-/** Contexts read ahead for a batch of evaluations in one transaction, each good for one use. */
-const prefetched = new WeakMap<Trx, { now: number; contexts: Map<string, LeaseContext> }>();
-
 /**
  * Locks the leases a batch of evaluations in this transaction is about to decide (one
  * statement, in id order, so concurrent batches never deadlock) and reads all their contexts in
- * one more, instead of a lock and a read per lease. Each lease's next `evaluateLeaseIn` at the
- * same `now` uses its context once: a second evaluation of a lease in the batch reads afresh,
- * seeing what the first one wrote. Leases that do not exist are left to fail on their own.
+ * one more (read-ahead.ts), instead of a lock and a read per lease. Each lease's next
+ * `evaluateLeaseIn` at the same `now` uses its context once. Leases that do not exist are left
+ * to fail on their own.
  */
 export async function prefetchEvaluations(
   trx: Trx,
@@ -134,15 +132,7 @@ export async function prefetchEvaluations(
   const ids = [...new Set(leaseIds)].sort();
   if (ids.length < 2) return;
   await trx.raw('select 1 from leases where org_id = ? and id = any(?) order by id for no key update', [orgId, ids]);
-  prefetched.set(trx, { now: now.getTime(), contexts: await loadLeaseContexts(trx, orgId, ids, now) });
-}
-
-function takePrefetched(trx: Trx, leaseId: string, now: Date): LeaseContext | undefined {
-  const batch = prefetched.get(trx);
-  if (!batch || batch.now !== now.getTime()) return undefined;
-  const context = batch.contexts.get(leaseId);
-  batch.contexts.delete(leaseId);
-  return context;
+  await readAhead(trx, orgId, ids, now);
 }
 
 async function saveTrack(

@@ -3,8 +3,24 @@ import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import { evaluateLease, evaluateLeaseIn, prefetchEvaluations, type EscalationScope } from './evaluate.ts';
+import {
+  evaluateLease,
+  evaluateLeaseIn,
+  prefetchEvaluations,
+  type EscalationScope,
+  type Evaluation,
+} from './evaluate.ts';
 import { publishPolicy } from './policies.ts';
+import {
+  dispatchEffect,
+  finishDispatch,
+  prefetchDispatches,
+  prepareDispatch,
+  type DispatchScope,
+  type PreparedDispatch,
+} from './dispatch.ts';
+import { contactGuard } from './guards.ts';
+import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 
 // A batch of evaluations reads its leases ahead in one statement (the runner's lanes, the
 // simulated midnight scan): every decision must be exactly what evaluating each lease alone
@@ -31,7 +47,19 @@ beforeAll(async () => {
   db = await openTestDatabase('prefetch');
   for (const org of ['alone', 'batched']) {
     await seedOrg(db, org, [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }, { id: 'L3', rent_cents: 90_000 }]);
-    await db.withOrg(org, (trx) => publishPolicy(trx, org, policy, 'admin', at('2026-02-01')));
+    await db.withOrg(org, async (trx) => {
+      await publishPolicy(trx, org, policy, 'admin', at('2026-02-01'));
+      // L1's tenant has an email address; L2's has no way to be reached.
+      await trx('tenants').insert([
+        { org_id: org, id: 'T1', name: 'Pat', kind: 'individual' },
+        { org_id: org, id: 'T2', name: 'Sam', kind: 'individual' },
+      ]);
+      await trx('contact_points').insert({ org_id: org, tenant_id: 'T1', channel: 'email', value: 'pat@example.test' });
+      await trx('lease_tenants').insert([
+        { org_id: org, lease_id: 'L1', tenant_id: 'T1', role: 'primary' },
+        { org_id: org, lease_id: 'L2', tenant_id: 'T2', role: 'primary' },
+      ]);
+    });
     // L1 owes March, L2 owes March minus a partial payment, L3 paid.
     const events = [
       ...LEASES.map((lease) => ({
@@ -54,7 +82,7 @@ afterAll(() => db.close());
 test('decisions of a prefetched batch are exactly those of each lease alone, day after day', async () => {
   for (const day of ['2026-03-02', '2026-03-03', '2026-03-11', '2026-03-12']) {
     const now = at(day);
-    const alone = [];
+    const alone: Evaluation[] = [];
     for (const lease of LEASES)
       alone.push(await evaluateLease(scope('alone'), lease, { type: 'evaluate', cause: 'schedule' }, now, SYSTEM));
     const statements: string[] = [];
@@ -62,7 +90,7 @@ test('decisions of a prefetched batch are exactly those of each lease alone, day
     db.knex.on('query', listen);
     const batched = await db.withOrg('batched', async (trx) => {
       await prefetchEvaluations(trx, 'batched', LEASES, now);
-      const out = [];
+      const out: Evaluation[] = [];
       for (const lease of LEASES)
         out.push(
           await evaluateLeaseIn(trx, scope('batched'), lease, { type: 'evaluate', cause: 'schedule' }, now, SYSTEM),
@@ -118,4 +146,50 @@ test('a batch naming a lease that does not exist fails that lease only, with its
     const decided = await evaluateLeaseIn(trx, scope('alone'), 'L2', { type: 'evaluate', cause: 'x' }, now, SYSTEM);
     expect(decided.next.balance_cents).toBe(150_000);
   });
+});
+
+test('a batch of dispatches reads its leases once and ends exactly as dispatching each alone', async () => {
+  const now = at('2026-03-22', '12:00');
+  const dispatchScope = (orgId: string): DispatchScope => ({
+    db,
+    orgId,
+    guard: contactGuard,
+    paymentLinkBase: 'https://pay.example.test',
+    ports: sandboxPorts(),
+  });
+  const scheduled = (org: string) =>
+    db.withOrg(org, (trx) => trx('effects').where({ status: 'scheduled' }).orderBy('key').pluck('key'));
+  const keys = await scheduled('alone');
+  expect(keys.length).toBeGreaterThan(1);
+  expect(await scheduled('batched')).toEqual(keys);
+  for (const key of keys) await dispatchEffect(dispatchScope('alone'), key, now);
+  const statements: string[] = [];
+  const listen = (q: { sql: string }) => statements.push(q.sql);
+  db.knex.on('query', listen);
+  const prepared = await db.withOrg('batched', async (trx) => {
+    await prefetchDispatches(trx, 'batched', keys, now);
+    const out: (PreparedDispatch | null)[] = [];
+    for (const key of keys) out.push(await prepareDispatch(trx, dispatchScope('batched'), key, now));
+    return out;
+  });
+  db.knex.off('query', listen);
+  for (const p of prepared) await finishDispatch(dispatchScope('batched'), p, now);
+  // One read for the batch; a lease's second effect reads afresh (its first may have changed it).
+  const leases = new Set(keys.map((key) => key.split(':')[0]));
+  expect(statements.filter((sql) => sql.includes('with l as ('))).toHaveLength(1 + keys.length - leases.size);
+  // Everything but the sandbox's message id (it differs per org).
+  const outcome = async (org: string) =>
+    (await db.withOrg(org, (trx) => trx('effects').orderBy('key').select('key', 'status', 'reason', 'payload'))).map(
+      (e: { key: string; status: string; reason: string | null; payload: { delivery?: Record<string, unknown> } }) => {
+        delete e.payload.delivery?.provider_message_id;
+        return e;
+      },
+    );
+  expect(await outcome('batched')).toEqual(await outcome('alone'));
+  expect((await outcome('alone')).map((e) => [e.key, e.status, e.reason])).toEqual([
+    ['L1:call:2026-03-01', 'blocked', 'no_phone_number'],
+    ['L1:nudge:2026-03-01', 'sent', null],
+    ['L2:call:2026-03-01', 'blocked', 'no_phone_number'],
+    ['L2:nudge:2026-03-01', 'blocked', 'no_email_address'],
+  ]);
 });

@@ -2,7 +2,13 @@ import type { Job, JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database, Trx } from '../db/database.ts';
-import { finishDispatch, prepareDispatch, type DispatchScope, type PreparedDispatch } from '../escalation/dispatch.ts';
+import {
+  finishDispatch,
+  prefetchDispatches,
+  prepareDispatch,
+  type DispatchScope,
+  type PreparedDispatch,
+} from '../escalation/dispatch.ts';
 import { evaluateLeaseIn, prefetchEvaluations } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
@@ -113,9 +119,18 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       order: (data) => data.key,
       prepare: async (orgId) => {
         const ds = await dispatchScope(orgId);
+        // A lane dispatches at one instant: its leases' contexts are read in one statement.
+        const now = clock.now();
         return {
-          work: (trx, data) => prepareDispatch(trx, ds, data.key, clock.now()),
+          work: (trx, data) => prepareDispatch(trx, ds, data.key, now),
           finish: (prepared) => finishDispatch(ds, prepared as PreparedDispatch | null, clock.now()),
+          prefetch: (trx, items) =>
+            prefetchDispatches(
+              trx,
+              orgId,
+              items.map((item) => item.data.key),
+              now,
+            ),
         };
       },
     },
