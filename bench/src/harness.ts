@@ -9,6 +9,15 @@ import copyStreams from 'pg-copy-streams';
 import { loadConfig, redactUrl } from '../../server/src/config/config.ts';
 import { openDatabase, type Database } from '../../server/src/db/database.ts';
 
+/** The checkout this bench process loaded, read at start: a long run outlives later commits. */
+const CODE = (() => {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: 'pipe' }).trim();
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+})();
+
 export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 /** What run.ts hands every benchmark; each one reads the options it understands. */
@@ -139,18 +148,12 @@ export async function printEnvironment(knex: Knex): Promise<void> {
      order by name`,
   );
   const cpus = os.cpus();
-  let code = 'unknown';
-  try {
-    code = execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: 'pipe' }).trim();
-  } catch {
-    // not a git checkout
-  }
   heading('environment');
   table([
     ['peak RSS', `${int(process.resourceUsage().maxRSS / 1024)} MB (process.resourceUsage().maxRSS)`],
     ['machine', `${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${int(os.totalmem() / 2 ** 30)} GB RAM`],
     ['node', process.version],
-    ['code', `git ${code}`],
+    ['code', `git ${CODE}`],
     ['server', version.rows[0]?.version ?? 'unknown'],
     ['settings', settings.rows.map((s) => `${s.name}=${s.setting}`).join(', ')],
   ]);
