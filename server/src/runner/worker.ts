@@ -9,7 +9,7 @@ import {
   type DispatchScope,
   type PreparedDispatch,
 } from '../escalation/dispatch.ts';
-import { evaluateLeaseIn, prefetchEvaluations } from '../escalation/evaluate.ts';
+import { evaluateLeaseIn, evaluateLeasesIn } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
@@ -66,22 +66,32 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const evaluateIn = (trx: Trx, orgId: string, leaseId: string, cause: string, now: Date) =>
     evaluateLeaseIn(trx, scope(orgId), leaseId, { type: 'evaluate', cause }, now, SYSTEM);
   /**
-   * A lane of evaluations decides at one instant: its leases are locked and read in two
-   * statements (prefetchEvaluations), then each is decided and written in turn.
+   * A lane of evaluations decides at one instant, set-based: the first job of each lease is
+   * evaluated with all the others in one go (evaluateLeasesIn: two reads, one write per table);
+   * a second job for a lease already evaluated in the lane runs alone and sees the first. If the
+   * lane's transaction fails, each job runs again alone (batch.ts), outside this read-ahead.
    */
   const evaluations = (orgId: string, cause: (data: { cause?: string }) => string) => {
     const now = clock.now();
+    const decided = new WeakMap<Trx, Map<string, unknown>>();
     return {
-      work: (trx: Trx, data: { lease_id: string; cause?: string }) =>
-        evaluateIn(trx, orgId, data.lease_id, cause(data), now),
+      work: async (trx: Trx, data: { lease_id: string; cause?: string }) => {
+        const batch = decided.get(trx);
+        const done = batch?.get(data.lease_id);
+        if (done !== undefined) {
+          batch!.delete(data.lease_id);
+          return done;
+        }
+        return evaluateIn(trx, orgId, data.lease_id, cause(data), now);
+      },
       finish: async () => null,
-      prefetch: (trx: Trx, items: readonly { data: { lease_id: string } }[]) =>
-        prefetchEvaluations(
-          trx,
-          orgId,
-          items.map((item) => item.data.lease_id),
-          now,
-        ),
+      prefetch: async (trx: Trx, items: readonly { data: { lease_id: string; cause?: string } }[]) => {
+        const first = new Map<string, { leaseId: string; input: { type: 'evaluate'; cause: string } }>();
+        for (const { data } of items)
+          if (!first.has(data.lease_id))
+            first.set(data.lease_id, { leaseId: data.lease_id, input: { type: 'evaluate', cause: cause(data) } });
+        decided.set(trx, await evaluateLeasesIn(trx, scope(orgId), [...first.values()], now, SYSTEM));
+      },
     };
   };
   const dispatchScope = async (orgId: string): Promise<DispatchScope> => ({

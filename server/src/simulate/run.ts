@@ -4,13 +4,7 @@ import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, earliestScheduledEffect } from '../escalation/dispatch.ts';
-import {
-  evaluateLease,
-  evaluateLeaseIn,
-  prefetchEvaluations,
-  type EscalationScope,
-  type EvaluationInput,
-} from '../escalation/evaluate.ts';
+import { evaluateLease, evaluateLeasesIn, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
@@ -192,13 +186,16 @@ class Simulation {
   private async scan(leases: readonly string[], now: Date): Promise<void> {
     this.nextDue = undefined;
     const input = { type: 'evaluate', cause: 'schedule' } as const;
-    const wakes = await this.db.withOrg(SIM_ORG, async (trx) => {
-      await prefetchEvaluations(trx, SIM_ORG, leases, now);
-      const out: (string | null)[] = [];
-      for (const lease of leases) out.push((await evaluateLeaseIn(trx, this.scope, lease, input, now, SYSTEM)).wake_on);
-      return out;
-    });
-    leases.forEach((lease, k) => this.wakeOn.set(lease, wakes[k]!));
+    const decided = await this.db.withOrg(SIM_ORG, (trx) =>
+      evaluateLeasesIn(
+        trx,
+        this.scope,
+        leases.map((leaseId) => ({ leaseId, input })),
+        now,
+        SYSTEM,
+      ),
+    );
+    for (const lease of leases) this.wakeOn.set(lease, decided.get(lease)!.wake_on);
   }
 
   /** Works through every effect due by `at`, each at its own instant, re-evaluating after a change. */

@@ -3,13 +3,7 @@ import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import {
-  evaluateLease,
-  evaluateLeaseIn,
-  prefetchEvaluations,
-  type EscalationScope,
-  type Evaluation,
-} from './evaluate.ts';
+import { evaluateLease, evaluateLeaseIn, evaluateLeasesIn, type EscalationScope, type Evaluation } from './evaluate.ts';
 import { publishPolicy } from './policies.ts';
 import {
   dispatchEffect,
@@ -89,18 +83,21 @@ test('decisions of a prefetched batch are exactly those of each lease alone, day
     const listen = (q: { sql: string }) => statements.push(q.sql);
     db.knex.on('query', listen);
     const batched = await db.withOrg('batched', async (trx) => {
-      await prefetchEvaluations(trx, 'batched', LEASES, now);
-      const out: Evaluation[] = [];
-      for (const lease of LEASES)
-        out.push(
-          await evaluateLeaseIn(trx, scope('batched'), lease, { type: 'evaluate', cause: 'schedule' }, now, SYSTEM),
-        );
-      return out;
+      const decided = await evaluateLeasesIn(
+        trx,
+        scope('batched'),
+        LEASES.map((leaseId) => ({ leaseId, input: { type: 'evaluate', cause: 'schedule' } })),
+        now,
+        SYSTEM,
+      );
+      return LEASES.map((lease) => decided.get(lease)!);
     });
     db.knex.off('query', listen);
-    // Read ahead: one lock and one context read for the batch, none per lease.
+    // Set-based: one lock, one context read and at most one write per table for the batch.
     expect(statements.filter((sql) => sql.includes('for no key update'))).toHaveLength(1);
     expect(statements.filter((sql) => sql.includes('with l as ('))).toHaveLength(1);
+    for (const table of ['update cases', 'insert into "cases"', 'insert into "effects"', 'insert into "case_events"'])
+      expect(statements.filter((sql) => sql.includes(table)).length).toBeLessThanOrEqual(1);
     const strip = (e: (typeof alone)[number]) => ({ next: e.next, commands: e.commands, wake_on: e.wake_on });
     expect(batched.map(strip)).toEqual(alone.map(strip));
   }
@@ -115,37 +112,73 @@ test('decisions of a prefetched batch are exactly those of each lease alone, day
   ]);
 });
 
-test('a lease evaluated twice in one batch sees its first evaluation; another instant reads afresh', async () => {
+test('a batch may not name a lease twice; a lease evaluated again after it sees the batch', async () => {
   const now = at('2026-03-20');
+  const input = { type: 'evaluate', cause: 'a' } as const;
   await db.withOrg('batched', async (trx) => {
-    await prefetchEvaluations(trx, 'batched', ['L1', 'L2'], now);
-    const first = await evaluateLeaseIn(trx, scope('batched'), 'L1', { type: 'evaluate', cause: 'a' }, now, SYSTEM);
-    expect(first.next.evaluated_on).toBe('2026-03-20');
-    // The second read is fresh: the case row the first one wrote is what it starts from.
+    await expect(
+      evaluateLeasesIn(
+        trx,
+        scope('batched'),
+        [
+          { leaseId: 'L1', input },
+          { leaseId: 'L1', input },
+        ],
+        now,
+        SYSTEM,
+      ),
+    ).rejects.toThrow('a lease appears twice');
+  });
+  await db.withOrg('batched', async (trx) => {
+    const first = await evaluateLeasesIn(
+      trx,
+      scope('batched'),
+      [
+        { leaseId: 'L1', input },
+        { leaseId: 'L2', input },
+      ],
+      now,
+      SYSTEM,
+    );
+    expect(first.get('L1')!.next.evaluated_on).toBe('2026-03-20');
+    // The same lease again in the same transaction starts from what the batch wrote.
     const again = await evaluateLeaseIn(trx, scope('batched'), 'L1', { type: 'evaluate', cause: 'b' }, now, SYSTEM);
     expect(again.commands).toEqual([]);
     expect(again.transition).toBeNull();
-    // A prefetched context is only for the instant it was read at.
-    const later = at('2026-03-20', '09:00');
-    const other = await evaluateLeaseIn(trx, scope('batched'), 'L2', { type: 'evaluate', cause: 'c' }, later, SYSTEM);
-    expect(other.next.evaluated_on).toBe('2026-03-20');
   });
 });
 
-test('a batch naming a lease that does not exist fails that lease only, with its own error', async () => {
+test('a batch naming a lease that does not exist fails as a whole, with that lease named', async () => {
   const now = at('2026-03-21');
-  await db.withOrg('batched', async (trx) => {
-    await prefetchEvaluations(trx, 'batched', ['L1', 'NOPE'], now);
-    await expect(
-      evaluateLeaseIn(trx, scope('batched'), 'NOPE', { type: 'evaluate', cause: 'x' }, now, SYSTEM),
-    ).rejects.toThrow('lease NOPE not found');
-  });
-  // Another org's lease of the same id is never read into this org's batch.
-  await db.withOrg('alone', async (trx) => {
-    await prefetchEvaluations(trx, 'alone', ['L1', 'L2'], now);
-    const decided = await evaluateLeaseIn(trx, scope('alone'), 'L2', { type: 'evaluate', cause: 'x' }, now, SYSTEM);
-    expect(decided.next.balance_cents).toBe(150_000);
-  });
+  const input = { type: 'evaluate', cause: 'x' } as const;
+  await expect(
+    db.withOrg('batched', (trx) =>
+      evaluateLeasesIn(
+        trx,
+        scope('batched'),
+        [
+          { leaseId: 'L1', input },
+          { leaseId: 'NOPE', input },
+        ],
+        now,
+        SYSTEM,
+      ),
+    ),
+  ).rejects.toThrow('lease NOPE not found');
+  // Another org's leases of the same ids are never read into this org's batch.
+  const decided = await db.withOrg('alone', (trx) =>
+    evaluateLeasesIn(
+      trx,
+      scope('alone'),
+      [
+        { leaseId: 'L1', input },
+        { leaseId: 'L2', input },
+      ],
+      now,
+      SYSTEM,
+    ),
+  );
+  expect(decided.get('L2')!.next.balance_cents).toBe(150_000);
 });
 
 test('a batch of dispatches reads its leases once and ends exactly as dispatching each alone', async () => {
