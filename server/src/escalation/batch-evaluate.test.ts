@@ -1,5 +1,6 @@
 import { PolicyDocument } from '@arrears/shared';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
+import type { Trx } from '../db/database.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
@@ -36,6 +37,15 @@ const policy = PolicyDocument.parse({
 });
 
 const scope = (orgId: string): EscalationScope => ({ db, orgId, policyFor: () => ({ id: 'house' }) });
+/** `evaluateLeasesIn` of `leases` (scheduled evaluations) in the caller's transaction. */
+const batch = (trx: Trx, orgId: string, leases: string[], now: Date) =>
+  evaluateLeasesIn(
+    trx,
+    scope(orgId),
+    leases.map((leaseId) => ({ leaseId, input: { type: 'evaluate', cause: 'schedule' } as const })),
+    now,
+    SYSTEM,
+  );
 
 beforeAll(async () => {
   db = await openTestDatabase('prefetch');
@@ -83,13 +93,7 @@ test('decisions of a prefetched batch are exactly those of each lease alone, day
     const listen = (q: { sql: string }) => statements.push(q.sql);
     db.knex.on('query', listen);
     const batched = await db.withOrg('batched', async (trx) => {
-      const decided = await evaluateLeasesIn(
-        trx,
-        scope('batched'),
-        LEASES.map((leaseId) => ({ leaseId, input: { type: 'evaluate', cause: 'schedule' } })),
-        now,
-        SYSTEM,
-      );
+      const decided = await batch(trx, 'batched', LEASES, now);
       return LEASES.map((lease) => decided.get(lease)!);
     });
     db.knex.off('query', listen);
@@ -114,32 +118,11 @@ test('decisions of a prefetched batch are exactly those of each lease alone, day
 
 test('a batch may not name a lease twice; a lease evaluated again after it sees the batch', async () => {
   const now = at('2026-03-20');
-  const input = { type: 'evaluate', cause: 'a' } as const;
   await db.withOrg('batched', async (trx) => {
-    await expect(
-      evaluateLeasesIn(
-        trx,
-        scope('batched'),
-        [
-          { leaseId: 'L1', input },
-          { leaseId: 'L1', input },
-        ],
-        now,
-        SYSTEM,
-      ),
-    ).rejects.toThrow('a lease appears twice');
+    await expect(batch(trx, 'batched', ['L1', 'L1'], now)).rejects.toThrow('a lease appears twice');
   });
   await db.withOrg('batched', async (trx) => {
-    const first = await evaluateLeasesIn(
-      trx,
-      scope('batched'),
-      [
-        { leaseId: 'L1', input },
-        { leaseId: 'L2', input },
-      ],
-      now,
-      SYSTEM,
-    );
+    const first = await batch(trx, 'batched', ['L1', 'L2'], now);
     expect(first.get('L1')!.next.evaluated_on).toBe('2026-03-20');
     // The same lease again in the same transaction starts from what the batch wrote.
     const again = await evaluateLeaseIn(trx, scope('batched'), 'L1', { type: 'evaluate', cause: 'b' }, now, SYSTEM);
@@ -150,34 +133,11 @@ test('a batch may not name a lease twice; a lease evaluated again after it sees 
 
 test('a batch naming a lease that does not exist fails as a whole, with that lease named', async () => {
   const now = at('2026-03-21');
-  const input = { type: 'evaluate', cause: 'x' } as const;
-  await expect(
-    db.withOrg('batched', (trx) =>
-      evaluateLeasesIn(
-        trx,
-        scope('batched'),
-        [
-          { leaseId: 'L1', input },
-          { leaseId: 'NOPE', input },
-        ],
-        now,
-        SYSTEM,
-      ),
-    ),
-  ).rejects.toThrow('lease NOPE not found');
-  // Another org's leases of the same ids are never read into this org's batch.
-  const decided = await db.withOrg('alone', (trx) =>
-    evaluateLeasesIn(
-      trx,
-      scope('alone'),
-      [
-        { leaseId: 'L1', input },
-        { leaseId: 'L2', input },
-      ],
-      now,
-      SYSTEM,
-    ),
+  await expect(db.withOrg('batched', (trx) => batch(trx, 'batched', ['L1', 'NOPE'], now))).rejects.toThrow(
+    'lease NOPE not found',
   );
+  // Another org's leases of the same ids are never read into this org's batch.
+  const decided = await db.withOrg('alone', (trx) => batch(trx, 'alone', ['L1', 'L2'], now));
   expect(decided.get('L2')!.next.balance_cents).toBe(150_000);
 });
 
