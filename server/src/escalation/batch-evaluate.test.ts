@@ -155,7 +155,16 @@ test('a batch of dispatches reads its leases once and ends exactly as dispatchin
   const keys = await scheduled('alone');
   expect(keys.length).toBeGreaterThan(1);
   expect(await scheduled('batched')).toEqual(keys);
+  // What each dispatch asks the runner to do next (the outbox relay sees it before commit).
+  const followUps: string[] = [];
+  db.relay = async (_trx, items) => {
+    for (const item of items) if (item.kind === 'evaluate') followUps.push(`${item.leaseId} ${item.cause}`);
+  };
   for (const key of keys) await dispatchEffect(dispatchScope('alone'), key, now);
+  db.relay = undefined;
+  // A sent reminder changes nothing the engine plans on: no follow-up evaluation for it; each
+  // blocked effect gets one (escalation/follow-up.ts).
+  expect(followUps).toEqual(['L1 dispatch', 'L2 dispatch', 'L2 dispatch']);
   const statements: string[] = [];
   const listen = (q: { sql: string }) => statements.push(q.sql);
   db.knex.on('query', listen);

@@ -7,6 +7,7 @@ import type { KnownEffect } from '../engine/facts.ts';
 import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
 import { loadLeaseContext, toKnownEffect } from './facts.ts';
+import { changesTheDecision } from './follow-up.ts';
 import { readAhead, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
@@ -328,8 +329,9 @@ export async function prepareDispatch(
     );
     noteWork(trx, { kind: 'evaluate', orgId, leaseId: other.leaseId, cause: 'dispatch' });
   }
-  // Whatever happened changes what the engine sees (a fee posted, a notice served): look again.
-  if (!pending) noteWork(trx, { kind: 'evaluate', orgId, leaseId: row.lease_id, cause: 'dispatch' });
+  // What happened may change what the engine sees (a fee posted, a notice served): look again.
+  if (!pending && changesTheDecision(row.type, status))
+    noteWork(trx, { kind: 'evaluate', orgId, leaseId: row.lease_id, cause: 'dispatch' });
   return {
     done: {
       key,

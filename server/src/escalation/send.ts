@@ -4,6 +4,7 @@ import { noteWork } from '../db/outbox.ts';
 import { isRetryable, ProviderError } from '../ports/index.ts';
 import type { Outbound } from './delivery.ts';
 import type { Dispatched, DispatchScope } from './dispatch.ts';
+import { changesTheDecision } from './follow-up.ts';
 import { recordDeliveryFailure, signalContext } from './signals.ts';
 
 /** When a 429 names no Retry-After: a minute is what Twilio and SendGrid suggest. */
@@ -97,7 +98,8 @@ export async function completeSend(
         ]),
       });
     await audit(trx, 'effect.sent', { provider: delivery.provider, provider_message_id: delivery.provider_message_id });
-    noteWork(trx, { kind: 'evaluate', orgId, leaseId: done.lease_id, cause: 'dispatch' });
+    if (changesTheDecision(done.type, 'sent'))
+      noteWork(trx, { kind: 'evaluate', orgId, leaseId: done.lease_id, cause: 'dispatch' });
   });
   return { ...done, status: 'sent' };
 }

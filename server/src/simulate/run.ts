@@ -4,6 +4,7 @@ import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, earliestScheduledEffect } from '../escalation/dispatch.ts';
+import { changesTheDecision } from '../escalation/follow-up.ts';
 import { evaluateLease, evaluateLeasesIn, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
@@ -220,9 +221,12 @@ class Simulation {
         next.key,
         now,
       );
-      if (done && done.status !== 'deferred' && done.status !== 'not_due')
-        for (const lease of [done.lease_id, ...(done.consolidated_leases ?? [])])
+      if (done && done.status !== 'deferred' && done.status !== 'not_due') {
+        // As the runner: the lease again only when the outcome can change its decision.
+        const leases = changesTheDecision(done.type, done.status) ? [done.lease_id] : [];
+        for (const lease of [...leases, ...(done.consolidated_leases ?? [])])
           await this.evaluate(lease, { type: 'evaluate', cause: 'dispatch' }, now, SYSTEM);
+      }
     }
   }
 
