@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,18 @@ import { migrations } from '@arrears/migrations';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { publishPolicy } from '../escalation/policies.ts';
+
+/** The installed PGlite's version, from its package.json (the package does not export that path). */
+const PGLITE_VERSION = (() => {
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === '@electric-sql/pglite') return pkg.version ?? 'unknown';
+  }
+  return 'unknown';
+})();
 
 /** The org every simulation runs in: the database is the run's own. */
 export const SIM_ORG = 'sim';
@@ -28,9 +41,11 @@ export function simulationImage(): Promise<Blob> {
 }
 
 async function cachedImage(): Promise<Blob> {
+  // Keyed by the schema (its migrations) and by the PGlite build that wrote it: an image from
+  // another PGlite version may not load.
   const version = crypto
     .createHash('sha256')
-    .update(migrations.map((m) => m.name).join(','))
+    .update(`${PGLITE_VERSION}\0${migrations.map((m) => m.name).join(',')}`)
     .digest('hex')
     .slice(0, 12);
   const file = path.join(tmpdir(), `arrears-simulate-image-${version}.tar`);
