@@ -19,14 +19,17 @@ export async function inOneTransaction<T, P, R>(
   items: readonly T[],
   work: (trx: Trx, item: T) => Promise<P>,
   finish: (prepared: P) => Promise<R>,
-  /** Set-based work for all items at the start of the shared transaction (locks, reads ahead). */
-  prefetch?: (trx: Trx, items: readonly T[]) => Promise<void>,
+  /**
+   * Work for all items at once at the start of the shared transaction (locks, reads, set-based
+   * writes); each item's `work` then picks up its part. Not run when items go one by one.
+   */
+  setBased?: (trx: Trx, items: readonly T[]) => Promise<void>,
 ): Promise<Outcome<R>[]> {
   let prepared: P[] | undefined;
   if (items.length > 1)
     try {
       prepared = await db.withOrg(orgId, async (trx) => {
-        await prefetch?.(trx, items);
+        await setBased?.(trx, items);
         const out: P[] = [];
         for (const item of items) out.push(await work(trx, item));
         return out;

@@ -69,7 +69,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
    * A lane of evaluations decides at one instant, set-based: the first job of each lease is
    * evaluated with all the others in one go (evaluateLeasesIn: two reads, one write per table);
    * a second job for a lease already evaluated in the lane runs alone and sees the first. If the
-   * lane's transaction fails, each job runs again alone (batch.ts), outside this read-ahead.
+   * lane's transaction fails, each job runs again alone (batch.ts), each read afresh.
    */
   const evaluations = (orgId: string, cause: (data: { cause?: string }) => string) => {
     const now = clock.now();
@@ -85,7 +85,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         return evaluateIn(trx, orgId, data.lease_id, cause(data), now);
       },
       finish: async () => null,
-      prefetch: async (trx: Trx, items: readonly { data: { lease_id: string; cause?: string } }[]) => {
+      setBased: async (trx: Trx, items: readonly { data: { lease_id: string; cause?: string } }[]) => {
         const first = new Map<string, { leaseId: string; input: { type: 'evaluate'; cause: string } }>();
         for (const { data } of items)
           if (!first.has(data.lease_id))
@@ -113,7 +113,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       prepare(orgId: string): Promise<{
         work(trx: Trx, data: JobPayload<N>): Promise<unknown>;
         finish(prepared: unknown): Promise<unknown>;
-        prefetch?(trx: Trx, items: readonly { data: JobPayload<N> }[]): Promise<void>;
+        setBased?(trx: Trx, items: readonly { data: JobPayload<N> }[]): Promise<void>;
       }>;
     };
   } = {
@@ -134,7 +134,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         return {
           work: (trx, data) => prepareDispatch(trx, ds, data.key, now),
           finish: (prepared) => finishDispatch(ds, prepared as PreparedDispatch | null, clock.now()),
-          prefetch: (trx, items) =>
+          setBased: (trx, items) =>
             prefetchDispatches(
               trx,
               orgId,
@@ -225,14 +225,14 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
           await inLanes(runs.length, async (i) => {
             const { orgId, jobs: lane } = runs[i]!;
             try {
-              const { work, finish, prefetch } = await kind.prepare(orgId);
+              const { work, finish, setBased } = await kind.prepare(orgId);
               const outcomes = await inOneTransaction(
                 db,
                 orgId,
                 lane,
                 (trx, job) => work(trx, job.data as never),
                 finish,
-                prefetch && ((trx, jobs) => prefetch(trx, jobs as never)),
+                setBased && ((trx, jobs) => setBased(trx, jobs as never)),
               );
               outcomes.forEach((outcome, n) => {
                 const id = lane[n]!.id;
