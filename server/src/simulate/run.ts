@@ -2,7 +2,6 @@ import type { Scenario, ScenarioEvent, UserRole } from '@arrears/shared';
 import { openDatabase, type Database } from '../db/database.ts';
 import type { ContactGuard } from '../engine/dispatch.ts';
 import type { Actor } from '../engine/facts.ts';
-import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { dispatchEffect, earliestScheduledEffect } from '../escalation/dispatch.ts';
 import { changesTheDecision } from '../escalation/follow-up.ts';
 import { evaluateLease, evaluateLeasesIn, type EscalationScope, type EvaluationInput } from '../escalation/evaluate.ts';
@@ -11,6 +10,7 @@ import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
+import { decideHoldApproval, enterHold, releaseHold } from './holds.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, embeddedConfig, seedScenario, simulationImage } from './seed.ts';
 
@@ -66,14 +66,6 @@ export async function runScenario(
     throw error;
   }
 }
-
-/** What the CRM record shows while a hold is on, so agents see it before they pick up the phone. */
-const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
-  bankruptcy: 'Bankruptcy – stay',
-  deceased: 'Deceased – do not contact',
-  scra: 'SCRA – active duty',
-  dispute: 'Dispute – undisputed amount only',
-};
 
 class Simulation {
   private readonly zoneOf = new Map<string, string>();
@@ -325,103 +317,14 @@ class Simulation {
             memo: 'deposit applied',
           });
         break;
-      case 'hold': {
-        const schedule = event.promises ?? event.installments;
-        const startsOn = event.from ?? today;
-        const admitted = admitHold({
-          kind: event.kind,
-          starts_on: startsOn,
-          ...(event.until ? { until: event.until } : {}),
-          ...(schedule ? { schedule } : {}),
-        });
-        await this.ctx(lease, now, async (ctx) => {
-          const terms = {
-            ...(event.promises ? { promises: event.promises } : {}),
-            ...(event.installments ? { installments: event.installments } : {}),
-            ...(event.amount_cents ? { amount_cents: event.amount_cents } : {}),
-            ...(event.chapter ? { chapter: event.chapter } : {}),
-            ...(event.reason ? { reason: event.reason } : {}),
-          };
-          const created = await signals.insertHold(
-            ctx,
-            this.holdId(lease, event.id),
-            event.kind,
-            admitted.status,
-            startsOn,
-            admitted.ends_on,
-            terms,
-            event.by,
-          );
-          if (!created) return;
-          const flag = CRM_HOLD_FLAGS[event.kind];
-          if (flag && admitted.status === 'active')
-            await signals.recordEffect(ctx, `${lease}:hold:${event.id}:crm`, 'crm_update', 'scheduled', event.by, {
-              template: 'hold-flag',
-              flag,
-              hold: this.holdId(lease, event.id),
-            });
-          await signals.recordEffect(
-            ctx,
-            `${lease}:hold:${event.id}`,
-            'hold',
-            admitted.status === 'active' ? 'posted' : 'awaiting_approval',
-            event.by,
-            {
-              hold: this.holdId(lease, event.id),
-              kind: event.kind,
-              starts_on: startsOn,
-              ends_on: admitted.ends_on,
-              ...(admitted.status === 'awaiting_approval' ? { approver: 'manager', action: 'hold' } : {}),
-            },
-            { drafted_by: event.by, ...(admitted.reason ? { reason: admitted.reason } : {}) },
-          );
-        });
+      case 'hold':
+        await this.ctx(lease, now, (ctx) => enterHold(ctx, event, this.holdId(lease, event.id), today));
         break;
-      }
-      case 'hold_release': {
-        const actor = this.actor(event.by);
-        await this.ctx(lease, now, async (ctx) => {
-          const holdId = this.holdId(lease, event.hold);
-          const hold = await ctx.trx('holds').where({ org_id: SIM_ORG, id: holdId }).first();
-          // A release timed before its hold (events are in any order) has nothing to lift yet.
-          const verdict: ReturnType<typeof admitRelease> = hold
-            ? admitRelease(hold, actor.role, event.reason)
-            : { ok: false, reason: 'hold_not_recorded_yet' };
-          const key = `${lease}:hold:${event.hold}:release:${now.toISOString()}`;
-          if (!verdict.ok) {
-            await signals.recordEffect(
-              ctx,
-              key,
-              'hold_release',
-              'blocked',
-              actor.id,
-              { hold: holdId, ...(verdict.rule ? { rule: verdict.rule } : {}) },
-              { reason: verdict.reason, drafted_by: actor.id },
-            );
-            return;
-          }
-          await ctx
-            .trx('holds')
-            .where({ org_id: SIM_ORG, id: holdId })
-            .update({
-              status: 'released',
-              ends_on: addCalendarDays(today, -1) < hold.starts_on ? hold.starts_on : addCalendarDays(today, -1),
-              closed_at: now,
-              closed_by: actor.id,
-              close_reason: event.reason,
-            });
-          await signals.recordEffect(
-            ctx,
-            key,
-            'hold_release',
-            'posted',
-            actor.id,
-            { hold: holdId, release_reason: event.reason },
-            { drafted_by: actor.id },
-          );
-        });
+      case 'hold_release':
+        await this.ctx(lease, now, (ctx) =>
+          releaseHold(ctx, event, this.holdId(lease, event.hold), this.actor(event.by), today),
+        );
         break;
-      }
       case 'flag':
         await this.ctx(lease, now, (ctx) => signals.recordFlag(ctx, this.actor(event.by), event.reason));
         break;
@@ -518,46 +421,7 @@ class Simulation {
     now: Date,
   ) {
     const actor = this.actor(event.by);
-    await this.ctx(lease, now, async (ctx) => {
-      const effect = await ctx.trx('effects').where({ org_id: SIM_ORG, key }).first();
-      const holdId = effect.payload.hold as string;
-      const blocked = (reason: string) =>
-        signals.recordEffect(
-          ctx,
-          `${key}:approval:${actor.id}:${now.toISOString()}`,
-          'approval',
-          'blocked',
-          actor.id,
-          { target: key },
-          { reason, drafted_by: actor.id },
-        );
-      if (effect.status !== 'awaiting_approval') return blocked('nothing_awaiting_approval');
-      if (effect.drafted_by === actor.id) return blocked('drafter_cannot_approve');
-      if (!['manager', 'counsel', 'admin'].includes(actor.role)) return blocked('role_not_permitted');
-      const approved = event.decision === 'approve';
-      await ctx
-        .trx('holds')
-        .where({ org_id: SIM_ORG, id: holdId })
-        .update({ status: approved ? 'active' : 'rejected' });
-      await ctx
-        .trx('effects')
-        .where({ org_id: SIM_ORG, key })
-        .update({
-          status: approved ? 'approved' : 'rejected',
-          decided_by: actor.id,
-          updated_at: now,
-          ...(event.reason ? { reason: event.reason } : {}),
-        });
-      await signals.recordEffect(
-        ctx,
-        `${key}:decision`,
-        'approval',
-        approved ? 'approved' : 'rejected',
-        actor.id,
-        { target: key },
-        { drafted_by: actor.id, ...(event.reason ? { reason: event.reason } : {}) },
-      );
-    });
+    await this.ctx(lease, now, (ctx) => decideHoldApproval(ctx, key, event, actor));
     await this.evaluate(lease, { type: 'evaluate', cause: 'hold_approval' }, now, actor);
   }
 }

@@ -1,0 +1,173 @@
+import type { ScenarioEvent } from '@arrears/shared';
+import type { Actor } from '../engine/facts.ts';
+import { admitHold, admitRelease } from '../engine/hold-rules.ts';
+import * as signals from '../escalation/signals.ts';
+import { addCalendarDays } from '../time/zoned.ts';
+
+// A scenario's hold events as the product records them: the hold row, its action, its CRM flag.
+
+/** What the CRM record shows while a hold is on, so agents see it before they pick up the phone. */
+const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
+  bankruptcy: 'Bankruptcy – stay',
+  deceased: 'Deceased – do not contact',
+  scra: 'SCRA – active duty',
+  dispute: 'Dispute – undisputed amount only',
+};
+
+/**
+ * A hold entered by a user: admitted by the hold rules (active, or waiting for a manager's
+ * approval: a long payment plan), recorded once per id, flagged in the CRM while active.
+ */
+export async function enterHold(
+  ctx: signals.SignalContext,
+  event: Extract<ScenarioEvent, { type: 'hold' }>,
+  holdId: string,
+  today: string,
+): Promise<void> {
+  const lease = ctx.leaseId;
+  const schedule = event.promises ?? event.installments;
+  const startsOn = event.from ?? today;
+  const admitted = admitHold({
+    kind: event.kind,
+    starts_on: startsOn,
+    ...(event.until ? { until: event.until } : {}),
+    ...(schedule ? { schedule } : {}),
+  });
+  const terms = {
+    ...(event.promises ? { promises: event.promises } : {}),
+    ...(event.installments ? { installments: event.installments } : {}),
+    ...(event.amount_cents ? { amount_cents: event.amount_cents } : {}),
+    ...(event.chapter ? { chapter: event.chapter } : {}),
+    ...(event.reason ? { reason: event.reason } : {}),
+  };
+  const created = await signals.insertHold(
+    ctx,
+    holdId,
+    event.kind,
+    admitted.status,
+    startsOn,
+    admitted.ends_on,
+    terms,
+    event.by,
+  );
+  if (!created) return;
+  const flag = CRM_HOLD_FLAGS[event.kind];
+  if (flag && admitted.status === 'active')
+    await signals.recordEffect(ctx, `${lease}:hold:${event.id}:crm`, 'crm_update', 'scheduled', event.by, {
+      template: 'hold-flag',
+      flag,
+      hold: holdId,
+    });
+  await signals.recordEffect(
+    ctx,
+    `${lease}:hold:${event.id}`,
+    'hold',
+    admitted.status === 'active' ? 'posted' : 'awaiting_approval',
+    event.by,
+    {
+      hold: holdId,
+      kind: event.kind,
+      starts_on: startsOn,
+      ends_on: admitted.ends_on,
+      ...(admitted.status === 'awaiting_approval' ? { approver: 'manager', action: 'hold' } : {}),
+    },
+    { drafted_by: event.by, ...(admitted.reason ? { reason: admitted.reason } : {}) },
+  );
+}
+
+/**
+ * A hold lifted by a user: allowed by the hold rules (only counsel lifts a bankruptcy, with a
+ * stay-relief order or a pre-petition judgment) or recorded as blocked with the reason. The hold
+ * ends the day before the release.
+ */
+export async function releaseHold(
+  ctx: signals.SignalContext,
+  event: Extract<ScenarioEvent, { type: 'hold_release' }>,
+  holdId: string,
+  actor: Actor,
+  today: string,
+): Promise<void> {
+  const { trx, orgId, leaseId: lease, now } = ctx;
+  const hold = await trx('holds').where({ org_id: orgId, id: holdId }).first();
+  // A release timed before its hold (events are in any order) has nothing to lift yet.
+  const verdict: ReturnType<typeof admitRelease> = hold
+    ? admitRelease(hold, actor.role, event.reason)
+    : { ok: false, reason: 'hold_not_recorded_yet' };
+  const key = `${lease}:hold:${event.hold}:release:${now.toISOString()}`;
+  if (!verdict.ok) {
+    await signals.recordEffect(
+      ctx,
+      key,
+      'hold_release',
+      'blocked',
+      actor.id,
+      { hold: holdId, ...(verdict.rule ? { rule: verdict.rule } : {}) },
+      { reason: verdict.reason, drafted_by: actor.id },
+    );
+    return;
+  }
+  await trx('holds')
+    .where({ org_id: orgId, id: holdId })
+    .update({
+      status: 'released',
+      ends_on: addCalendarDays(today, -1) < hold.starts_on ? hold.starts_on : addCalendarDays(today, -1),
+      closed_at: now,
+      closed_by: actor.id,
+      close_reason: event.reason,
+    });
+  await signals.recordEffect(
+    ctx,
+    key,
+    'hold_release',
+    'posted',
+    actor.id,
+    { hold: holdId, release_reason: event.reason },
+    { drafted_by: actor.id },
+  );
+}
+
+/** A manager's (or counsel's, an admin's) decision on a hold waiting for approval; never the drafter's. */
+export async function decideHoldApproval(
+  ctx: signals.SignalContext,
+  key: string,
+  event: Extract<ScenarioEvent, { type: 'approval' }>,
+  actor: Actor,
+): Promise<void> {
+  const { trx, orgId, now } = ctx;
+  const effect = await trx('effects').where({ org_id: orgId, key }).first();
+  const holdId = effect.payload.hold as string;
+  const blocked = (reason: string) =>
+    signals.recordEffect(
+      ctx,
+      `${key}:approval:${actor.id}:${now.toISOString()}`,
+      'approval',
+      'blocked',
+      actor.id,
+      { target: key },
+      { reason, drafted_by: actor.id },
+    );
+  if (effect.status !== 'awaiting_approval') return blocked('nothing_awaiting_approval');
+  if (effect.drafted_by === actor.id) return blocked('drafter_cannot_approve');
+  if (!['manager', 'counsel', 'admin'].includes(actor.role)) return blocked('role_not_permitted');
+  const approved = event.decision === 'approve';
+  await trx('holds')
+    .where({ org_id: orgId, id: holdId })
+    .update({ status: approved ? 'active' : 'rejected' });
+  await trx('effects')
+    .where({ org_id: orgId, key })
+    .update({
+      status: approved ? 'approved' : 'rejected',
+      decided_by: actor.id,
+      updated_at: now,
+      ...(event.reason ? { reason: event.reason } : {}),
+    });
+  await signals.recordEffect(
+    ctx,
+    `${key}:decision`,
+    'approval',
+    approved ? 'approved' : 'rejected',
+    actor.id,
+    { target: key },
+    { drafted_by: actor.id, ...(event.reason ? { reason: event.reason } : {}) },
+  );
+}
