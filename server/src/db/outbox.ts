@@ -32,3 +32,22 @@ export function takeWork(trx: Trx): OutboxItem[] {
   pending.delete(trx);
   return items;
 }
+
+/**
+ * Takes back the dispatches noted so far in `trx` that are due by `now` (not the retries): the
+ * caller dispatches them in this transaction instead of through jobs (escalation/dispatch.ts,
+ * `dispatchDueIn`), and notes back any it leaves to a job.
+ */
+export function takeDueDispatches(trx: Trx, now: Date): { key: string; at: Date }[] {
+  const items = pending.get(trx);
+  if (!items) return [];
+  const due = new Map<string, { key: string; at: Date }>();
+  const rest = items.filter((item) => {
+    if (item.kind !== 'dispatch' || item.retry || item.at.getTime() > now.getTime()) return true;
+    due.set(item.key, { key: item.key, at: item.at });
+    return false;
+  });
+  pending.set(trx, rest);
+  // In key order, as dispatch lanes lock effect rows: two lanes never wait on each other in a cycle.
+  return [...due.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

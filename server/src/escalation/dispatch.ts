@@ -8,7 +8,7 @@ import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
 import { loadLeaseContext, toKnownEffect } from './facts.ts';
 import { changesTheDecision } from './follow-up.ts';
-import { readAhead, takeReadAhead } from './read-ahead.ts';
+import { aheadCards, forgetAheadRow, readAheadDispatches, takeAheadRow, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import { consolidatedReminders, type Consolidated } from './consolidate.ts';
@@ -100,17 +100,12 @@ export async function finishDispatch(
 }
 
 /**
- * Reads ahead the lease contexts of a batch of dispatches in this transaction: one statement
- * for the leases of all `keys`, instead of one per effect (read-ahead.ts). Each effect's row is
- * still read and locked by its own `prepareDispatch`.
+ * Reads ahead, for a batch of dispatches in this transaction, their effect rows (locked), their
+ * leases' contexts and their tenants' contact cards: three statements for the batch instead of
+ * three per effect (read-ahead.ts). Each `prepareDispatch` then takes its part.
  */
 export async function prefetchDispatches(trx: Trx, orgId: string, keys: readonly string[], now: Date): Promise<void> {
-  if (keys.length < 2) return;
-  const rows: { lease_id: string }[] = await trx('effects')
-    .where({ org_id: orgId })
-    .whereIn('key', [...keys])
-    .distinct('lease_id');
-  if (rows.length > 0) await readAhead(trx, orgId, rows.map((r) => r.lease_id).sort(), now);
+  if (keys.length > 0) await readAheadDispatches(trx, orgId, keys, now);
 }
 
 /**
@@ -124,8 +119,55 @@ export async function prepareDispatch(
   key: string,
   now: Date,
 ): Promise<PreparedDispatch | null> {
+  const prepared = await dispatchIn(trx, scope, key, now, false);
+  if (prepared === THROUGH_A_JOB) throw new Error('unreachable: only an inline dispatch declines');
+  return prepared;
+}
+
+/**
+ * Dispatches, in the transaction that just wrote them, the effects of `items` that are already
+ * due (the runner's evaluation lane: a reminder due now is sent in the commit that decides it,
+ * with no job in between). The same dispatch as a job's, re-checking everything, with one
+ * difference: an effect whose port calls a provider after the commit (a real provider) is left
+ * to its dispatch job, which is noted back, so the post-commit call and its retries stay where
+ * they are handled. Returns what was dispatched here.
+ */
+export async function dispatchDueIn(
+  trx: Trx,
+  scope: DispatchScope,
+  items: readonly { key: string; at: Date }[],
+  now: Date,
+): Promise<Dispatched[]> {
+  await prefetchDispatches(
+    trx,
+    scope.orgId,
+    items.map((item) => item.key),
+    now,
+  );
+  const done: Dispatched[] = [];
+  for (const item of items) {
+    const prepared = await dispatchIn(trx, scope, item.key, now, true);
+    if (prepared === THROUGH_A_JOB) noteWork(trx, { kind: 'dispatch', orgId: scope.orgId, key: item.key, at: item.at });
+    else if (prepared) done.push(prepared.done);
+  }
+  return done;
+}
+
+/** An inline dispatch that must go through its job instead (dispatchDueIn). */
+const THROUGH_A_JOB = Symbol('through a job');
+
+async function dispatchIn(
+  trx: Trx,
+  scope: DispatchScope,
+  key: string,
+  now: Date,
+  inline: boolean,
+): Promise<PreparedDispatch | null | typeof THROUGH_A_JOB> {
   const { db, orgId } = scope;
-  const row = await trx('effects').where({ org_id: orgId, key }).forUpdate().skipLocked().first();
+  // Locked by this transaction either way: read ahead with its batch, or here.
+  const row =
+    takeAheadRow(trx, key, now) ??
+    (await trx('effects').where({ org_id: orgId, key }).forUpdate().skipLocked().first());
   if (!row || row.status !== 'scheduled') return null;
   if (new Date(row.due_at).getTime() > now.getTime()) {
     // Early (a job run ahead of its instant, a worker whose clock lags): not yet; a new job
@@ -137,8 +179,8 @@ export async function prepareDispatch(
     return { done: { key, lease_id: row.lease_id, type: row.type, status: 'not_due' } };
   }
   const effect: KnownEffect = toKnownEffect(row);
-  // The row itself is always read here, under its lock (another dispatch of this batch may have
-  // consolidated it); the lease's context may have been read ahead for the batch.
+  // The lease's context may have been read ahead for the batch (once: a second effect of the
+  // lease reads afresh and sees what the first one wrote).
   const { facts, track, orgSettings } =
     takeReadAhead(trx, row.lease_id, now) ?? (await loadLeaseContext(trx, orgId, row.lease_id, now));
   // A lease that never had a case (a flag, a status change) dispatches under the policy its
@@ -239,7 +281,7 @@ export async function prepareDispatch(
       effect,
       leaseId: row.lease_id,
       rendered,
-      cards: await contactCards(trx, orgId, recipients),
+      cards: aheadCards(trx, recipients, now) ?? (await contactCards(trx, orgId, recipients)),
       paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
       balanceCents: facts.balance_cents,
     });
@@ -249,6 +291,10 @@ export async function prepareDispatch(
       if (port.inTransaction) {
         const delivery = await port.send(message, { now, trx });
         payload.delivery = { ...(payload.delivery as object), provider_message_id: delivery.provider_message_id };
+      } else if (inline) {
+        // Nothing is written for this effect yet (the rows other reminders' consolidation locked
+        // stay as they are): its job sends it, committed as `sending` first.
+        return THROUGH_A_JOB;
       } else {
         status = 'sending';
         pending = outbound;
@@ -304,6 +350,7 @@ export async function prepareDispatch(
   });
   // The other leases' reminders this message carried: done, each pointing at it.
   for (const other of consolidated) {
+    forgetAheadRow(trx, other.effect.key);
     await trx('effects')
       .where({ org_id: orgId, key: other.effect.key })
       .update({

@@ -26,6 +26,14 @@ function publishedCache(trx: Trx): Map<string, PinnedPolicy> {
   return cache;
 }
 
+/**
+ * The latest version of each policy as this transaction first read it. A lane of the runner
+ * opens a case for every lease it evaluates; each first case pins the latest version, and one
+ * read per policy per transaction is as current as one per case (the lane decides at one
+ * instant). Publishing in the transaction forgets it.
+ */
+const latestInTransaction = new WeakMap<Trx, Map<string, PinnedPolicy>>();
+
 /** A published version, from the built-ins or the org's own immutable `policies` rows. */
 export async function loadPolicy(trx: Trx, orgId: string, id: string, version?: number): Promise<PinnedPolicy> {
   if (isBuiltin(id)) {
@@ -36,7 +44,8 @@ export async function loadPolicy(trx: Trx, orgId: string, id: string, version?: 
   }
   const cacheKey = version === undefined ? undefined : `${orgId}\0${id}\0${version}`;
   const published = publishedCache(trx);
-  const cached = cacheKey === undefined ? undefined : published.get(cacheKey);
+  const latestKey = `${orgId}\0${id}`;
+  const cached = cacheKey === undefined ? latestInTransaction.get(trx)?.get(latestKey) : published.get(cacheKey);
   if (cached) return cached;
   const query = trx('policies').where({ org_id: orgId, id });
   const row = await (version === undefined ? query.orderBy('version', 'desc') : query.andWhere({ version })).first();
@@ -45,6 +54,10 @@ export async function loadPolicy(trx: Trx, orgId: string, id: string, version?: 
   // Oldest entry out first: a bound, not an LRU; misses only cost the read they always did.
   if (published.size >= PUBLISHED_CACHE_SIZE) published.delete(published.keys().next().value!);
   published.set(`${orgId}\0${id}\0${pinned.version}`, pinned);
+  if (version === undefined) {
+    const latest = latestInTransaction.get(trx) ?? new Map<string, PinnedPolicy>();
+    latestInTransaction.set(trx, latest.set(latestKey, pinned));
+  }
   return pinned;
 }
 
@@ -57,6 +70,7 @@ export async function publishPolicy(
   now: Date,
 ): Promise<{ version: number; created: boolean }> {
   if (BUILTIN_POLICIES.has(document.id)) throw new Error(`${document.id} is a built-in policy id; choose another id`);
+  latestInTransaction.get(trx)?.delete(`${orgId}\0${document.id}`);
   const { version: _ignored, ...content } = document;
   const sha256 = crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex');
   const latest = await trx('policies').where({ org_id: orgId, id: document.id }).orderBy('version', 'desc').first();

@@ -1,23 +1,72 @@
 import type { Trx } from '../db/database.ts';
+import { contactCards, type ContactCard } from './delivery.ts';
 import { loadLeaseContexts, type LeaseContext } from './facts.ts';
 
 /**
- * Lease contexts read ahead for a batch of work in one transaction (the runner's lanes, a
- * simulated midnight): one statement for all of the batch's leases instead of one per job. Each
- * is good for ONE use at the instant it was read at: a second job on the same lease in the batch
- * reads afresh, so it sees what the first one wrote.
+ * What a batch of dispatches in one transaction reads up front (the runner's lanes, the effects
+ * an evaluation lane made due): their effect rows, locked, in one statement; their leases'
+ * contexts in one more; their tenants' contact cards in a third, instead of three statements
+ * per effect. A row and a context are each good for ONE use at the instant they were read at:
+ * a second effect of the same lease in the batch reads afresh, so it sees what the first wrote.
  */
-const ahead = new WeakMap<Trx, { now: number; contexts: Map<string, LeaseContext> }>();
+interface Ahead {
+  now: number;
+  rows: Map<string, Record<string, unknown>>;
+  contexts: Map<string, LeaseContext>;
+  cards: Map<string, ContactCard>;
+}
 
-export async function readAhead(trx: Trx, orgId: string, leaseIds: readonly string[], now: Date): Promise<void> {
-  ahead.set(trx, { now: now.getTime(), contexts: await loadLeaseContexts(trx, orgId, leaseIds, now) });
+const ahead = new WeakMap<Trx, Ahead>();
+
+/**
+ * Locks and reads the scheduled effects `keys` (of `orgId`, in key order, skipping rows another
+ * dispatch holds: that one is sending it) with everything their dispatch needs at `now`.
+ */
+export async function readAheadDispatches(trx: Trx, orgId: string, keys: readonly string[], now: Date): Promise<void> {
+  const rows: Record<string, unknown>[] = await trx('effects')
+    .where({ org_id: orgId })
+    .whereIn('key', [...keys])
+    .orderBy('key')
+    .forUpdate()
+    .skipLocked()
+    .select('*');
+  const leases = [...new Set(rows.map((row) => row.lease_id as string))].sort();
+  const contexts =
+    leases.length > 0 ? await loadLeaseContexts(trx, orgId, leases, now) : new Map<string, LeaseContext>();
+  const tenants = [...new Set([...contexts.values()].flatMap((c) => c.facts.tenants.map((t) => t.id)))];
+  const cards = new Map((await contactCards(trx, orgId, tenants)).map((card) => [card.tenant_id, card]));
+  ahead.set(trx, { now: now.getTime(), rows: new Map(rows.map((row) => [row.key as string, row])), contexts, cards });
+}
+
+/** The effect row read (and locked) ahead for `key` at `now`, once; undefined: read it. */
+export function takeAheadRow(trx: Trx, key: string, now: Date): Record<string, unknown> | undefined {
+  const batch = current(trx, now);
+  const row = batch?.rows.get(key);
+  batch?.rows.delete(key);
+  return row;
+}
+
+/** Drops a row read ahead that this transaction has since changed (a consolidated reminder). */
+export function forgetAheadRow(trx: Trx, key: string): void {
+  ahead.get(trx)?.rows.delete(key);
 }
 
 /** The context read ahead for `leaseId` at `now`, once; undefined when there is none (read it). */
 export function takeReadAhead(trx: Trx, leaseId: string, now: Date): LeaseContext | undefined {
-  const batch = ahead.get(trx);
-  if (!batch || batch.now !== now.getTime()) return undefined;
-  const context = batch.contexts.get(leaseId);
-  batch.contexts.delete(leaseId);
+  const batch = current(trx, now);
+  const context = batch?.contexts.get(leaseId);
+  batch?.contexts.delete(leaseId);
   return context;
+}
+
+/** The contact cards of `tenantIds` when every one was read ahead (contact points do not change in a dispatch). */
+export function aheadCards(trx: Trx, tenantIds: readonly string[], now: Date): ContactCard[] | undefined {
+  const batch = current(trx, now);
+  if (!batch || tenantIds.some((id) => !batch.cards.has(id))) return undefined;
+  return tenantIds.map((id) => batch.cards.get(id)!);
+}
+
+function current(trx: Trx, now: Date): Ahead | undefined {
+  const batch = ahead.get(trx);
+  return batch && batch.now === now.getTime() ? batch : undefined;
 }

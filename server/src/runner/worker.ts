@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database, Trx } from '../db/database.ts';
 import {
+  dispatchDueIn,
   finishDispatch,
   prefetchDispatches,
   prepareDispatch,
@@ -14,6 +15,7 @@ import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
 import { processInboundEvent } from '../webhooks/process.ts';
+import { takeDueDispatches } from '../db/outbox.ts';
 import { bossRelay } from './relay.ts';
 import { inOneTransaction, lanesOf } from './batch.ts';
 import { JOBS, type JobName, type JobPayload } from './jobs.ts';
@@ -65,14 +67,22 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const scope = (orgId: string) => ({ db, orgId, policyFor: orgPolicyFor });
   const evaluateIn = (trx: Trx, orgId: string, leaseId: string, cause: string, now: Date) =>
     evaluateLeaseIn(trx, scope(orgId), leaseId, { type: 'evaluate', cause }, now, SYSTEM);
+  const dispatchScope = async (orgId: string): Promise<DispatchScope> => ({
+    db,
+    orgId,
+    guard: contactGuard,
+    paymentLinkBase: deps.paymentLinkBase,
+    ports: await deps.portsFor(orgId),
+  });
   /**
    * A lane of evaluations decides at one instant, set-based: the first job of each lease is
    * evaluated with all the others in one go (evaluateLeasesIn: two reads, one write per table);
    * a second job for a lease already evaluated in the lane runs alone and sees the first. If the
    * lane's transaction fails, each job runs again alone (batch.ts), each read afresh.
    */
-  const evaluations = (orgId: string, cause: (data: { cause?: string }) => string) => {
+  const evaluations = async (orgId: string, cause: (data: { cause?: string }) => string) => {
     const now = clock.now();
+    const ds = await dispatchScope(orgId);
     const decided = new WeakMap<Trx, Map<string, unknown>>();
     return {
       work: async (trx: Trx, data: { lease_id: string; cause?: string }) => {
@@ -91,16 +101,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
           if (!first.has(data.lease_id))
             first.set(data.lease_id, { leaseId: data.lease_id, input: { type: 'evaluate', cause: cause(data) } });
         decided.set(trx, await evaluateLeasesIn(trx, scope(orgId), [...first.values()], now, SYSTEM));
+        // What these decisions made due now is sent in this same commit, not a job later.
+        await dispatchDueIn(trx, ds, takeDueDispatches(trx, now), now);
       },
     };
   };
-  const dispatchScope = async (orgId: string): Promise<DispatchScope> => ({
-    db,
-    orgId,
-    guard: contactGuard,
-    paymentLinkBase: deps.paymentLinkBase,
-    ports: await deps.portsFor(orgId),
-  });
 
   /**
    * Jobs whose work is a transaction of one org: a fetched batch is grouped by org, ordered
@@ -119,11 +124,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   } = {
     evaluate: {
       order: (data) => data.lease_id,
-      prepare: async (orgId) => evaluations(orgId, (data) => data.cause ?? 'evaluate'),
+      prepare: (orgId) => evaluations(orgId, (data) => data.cause ?? 'evaluate'),
     },
     timer: {
       order: (data) => data.lease_id,
-      prepare: async (orgId) => evaluations(orgId, () => 'timer'),
+      prepare: (orgId) => evaluations(orgId, () => 'timer'),
     },
     dispatch: {
       order: (data) => data.key,

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { Delivery, OutboundBase, OutboundPort, Ports, SendContext } from '../../ports/index.ts';
 import type { Channel } from '../../ports/index.ts';
+import { beforeCommit } from '../../db/before-commit.ts';
+import type { Trx } from '../../db/database.ts';
 
 /**
  * The provider every port runs on without credentials: it stores exactly what would have been
@@ -25,28 +27,52 @@ export function sandboxPort<M extends OutboundBase>(channel: Channel): OutboundP
       const body = String(fields.text ?? fields.body ?? fields.say ?? '');
       const subject =
         typeof fields.subject === 'string' ? fields.subject : typeof fields.title === 'string' ? fields.title : null;
-      await context
-        .trx('sandbox_outbox')
-        .insert({
-          org_id,
-          effect_key: key,
-          lease_id,
-          channel,
-          provider_message_id: id,
-          recipients: JSON.stringify(recipients),
-          subject,
-          body,
-          content_sha256,
-          data: JSON.stringify(fields),
-          sent_at: context.now,
-        })
-        // The effect row is locked and still unsent, so this never conflicts; if it ever did, the
-        // first record stands and nothing is "sent" twice.
-        .onConflict(['org_id', 'effect_key', 'channel'])
-        .ignore();
+      const row = {
+        org_id,
+        effect_key: key,
+        lease_id,
+        channel,
+        provider_message_id: id,
+        recipients: JSON.stringify(recipients),
+        subject,
+        body,
+        content_sha256,
+        data: JSON.stringify(fields),
+        sent_at: context.now,
+      };
+      // Held back and written with the transaction's other records in one statement before it
+      // commits (a round trip per message was a large share of a dispatch); nothing reads the
+      // sandbox inside the dispatch.
+      if (beforeCommit(context.trx, 'sandbox', flushRecords)) {
+        const rows = staged.get(context.trx);
+        if (rows) rows.push(row);
+        else staged.set(context.trx, [row]);
+      } else await insertRecords(context.trx, [row]);
       return { provider: 'sandbox', provider_message_id: id, status: 'delivered' };
     },
   };
+}
+
+type SandboxRow = Record<string, unknown>;
+const staged = new WeakMap<Trx, SandboxRow[]>();
+
+/** Rows per insert: well under PostgreSQL's 65,535 bind parameters (11 per row). */
+const ROWS_PER_INSERT = 2_000;
+
+async function flushRecords(trx: Trx): Promise<void> {
+  const rows = staged.get(trx);
+  staged.delete(trx);
+  for (let i = 0; rows && i < rows.length; i += ROWS_PER_INSERT)
+    await insertRecords(trx, rows.slice(i, i + ROWS_PER_INSERT));
+}
+
+async function insertRecords(trx: Trx, rows: SandboxRow[]): Promise<void> {
+  await trx('sandbox_outbox')
+    .insert(rows)
+    // The effect row is locked and still unsent, so this never conflicts; if it ever did, the
+    // first record stands and nothing is "sent" twice.
+    .onConflict(['org_id', 'effect_key', 'channel'])
+    .ignore();
 }
 
 export function sandboxPorts(): Ports {
