@@ -35,7 +35,7 @@ export const EnvSchema = z.object({
     .default('arrears_jobs'),
   ARREARS_PUBLIC_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
   ARREARS_SCAN_CRON: z.string().min(9, 'expected a 5-field cron expression').default('5 * * * *'),
-  ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(500),
   ARREARS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).optional(),
   ARREARS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(3).max(86_400).default(300),
   ARREARS_SECRET_KEY: z

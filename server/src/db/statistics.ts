@@ -1,35 +1,77 @@
 import type { Database } from './database.ts';
 
+/** Tables written together, analysed together; the first one's size is the group's. */
+const GROUPS = {
+  ledger: ['ledger_entries', 'allocations', 'open_items'],
+  /** What the runner writes for every lease it evaluates and every effect it dispatches. */
+  escalation: ['effects', 'cases', 'case_events'],
+} as const;
+
+type Group = keyof typeof GROUPS;
+
 interface WriteCounter {
-  /** Rows in the ledger tables at the last ANALYZE (from pg_class, then counted). */
+  /** Rows in the group's first table at the last ANALYZE (from pg_class, then counted). */
   baseline: number;
   since: number;
+  /** The ANALYZE under way, if any: one at a time per group. */
+  running?: Promise<void>;
 }
 
-const counters = new WeakMap<Database, WriteCounter>();
+const counters = new WeakMap<Database, Map<Group, WriteCounter>>();
 
 /**
- * Keeps planner statistics current after bulk ledger writes. A ledger that grows from empty
- * to thousands of rows within seconds is still planned as empty until statistics catch up:
- * nested loops over "empty" tables make each ingest chunk slower than the last and an aging
- * scan take seconds instead of milliseconds. PostgreSQL's autovacuum catches up within a
- * minute or so; embedded PGlite has no autovacuum at all. This applies autovacuum's rule
- * (analyze after writes of ~20 % of the table) at the moment the writes happen. ANALYZE needs
- * the table owner, so it runs on the owner connection after the org transaction committed.
+ * Keeps planner statistics current after bulk writes. A table that grows from empty to
+ * thousands of rows within seconds is still planned as empty until statistics catch up:
+ * nested loops over "empty" tables make each ingest chunk slower than the last, an aging scan
+ * take seconds instead of milliseconds, and the runner's batch statements scan every effect of
+ * the org instead of probing its key. PostgreSQL's autovacuum catches up within a minute or so;
+ * embedded PGlite has no autovacuum at all. This applies autovacuum's rule (analyze after
+ * writes of ~20 % of the table, at least 1,000 rows, so a nearly empty table is never analysed
+ * as empty) at the moment the writes happen. ANALYZE needs the table owner, so it runs on the
+ * owner connection after the org transaction committed.
  */
-export async function noteLedgerWrites(db: Database, rows: number): Promise<void> {
+export async function noteWrites(db: Database, group: Group, rows: number): Promise<void> {
   if (rows <= 0) return;
-  let counter = counters.get(db);
+  const tables = GROUPS[group];
+  let byGroup = counters.get(db);
+  if (!byGroup) counters.set(db, (byGroup = new Map()));
+  let counter = byGroup.get(group);
   if (!counter) {
     const result = await db.knex.raw<{ rows: { n: number }[] }>(
-      `select greatest(reltuples, 0)::int8 as n from pg_class where oid = to_regclass('ledger_entries')`,
+      `select greatest(reltuples, 0)::int8 as n from pg_class where oid = to_regclass(?)`,
+      [tables[0]],
     );
-    counter = { baseline: result.rows[0]?.n ?? 0, since: 0 };
-    counters.set(db, counter);
+    counter = byGroup.get(group) ?? { baseline: Number(result.rows[0]?.n ?? 0), since: 0 };
+    byGroup.set(group, counter);
   }
   counter.since += rows;
-  if (counter.since < Math.max(1000, counter.baseline * 0.2)) return;
-  await db.knex.raw('analyze ledger_entries, allocations, open_items');
-  counter.baseline += counter.since;
-  counter.since = 0;
+  if (counter.running || counter.since < Math.max(1000, counter.baseline * 0.2)) return;
+  const since = counter.since;
+  counter.running = (async () => {
+    try {
+      await db.knex.raw(`analyze ${tables.map(() => '??').join(', ')}`, [...tables]);
+      counter.baseline += since;
+      counter.since -= since;
+    } finally {
+      counter.running = undefined;
+    }
+  })();
+  await counter.running;
+}
+
+/** `noteWrites` for the ledger tables (ingest, import). */
+export async function noteLedgerWrites(db: Database, rows: number): Promise<void> {
+  await noteWrites(db, 'ledger', rows);
+}
+
+const MASTER_TABLES = ['properties', 'leases', 'tenants', 'lease_tenants', 'contact_points', 'tenant_consents'];
+
+/**
+ * After loading a portfolio (the demo, a bulk seed): the master tables go from empty to
+ * thousands of rows at once, and without fresh statistics the ledger merge and the runner's
+ * lease reads plan their lookups as if they were empty (a scan of every lease of the org per
+ * batch). ANALYZE needs the owner, hence db.knex.
+ */
+export async function analyzeMasterTables(db: Database): Promise<void> {
+  await db.knex.raw(`analyze ${MASTER_TABLES.map(() => '??').join(', ')}`, MASTER_TABLES);
 }

@@ -1,4 +1,5 @@
 import type { Database, Trx } from '../db/database.ts';
+import { analyzeMasterTables } from '../db/statistics.ts';
 import { appendAudit } from '../audit/append.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import type { NumberedRecord } from '../ledger/validate.ts';
@@ -9,17 +10,6 @@ const EVENTS_PER_CHUNK = 5000;
 
 async function insertAll(trx: Trx, table: string, rows: readonly object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx(table).insert(rows.slice(i, i + ROWS_PER_INSERT));
-}
-
-const MASTER_TABLES = ['properties', 'leases', 'tenants', 'lease_tenants', 'contact_points', 'tenant_consents'];
-
-/**
- * The master tables go from empty to thousands of rows at once; without fresh statistics the
- * ledger merge plans its lease lookups as if they were empty (see db/statistics.ts, which does
- * the same for the ledger tables as ingest goes). ANALYZE needs the owner, hence db.knex.
- */
-async function analyze(db: Database, tables: readonly string[]): Promise<void> {
-  await db.knex.raw(`analyze ${tables.map(() => '??').join(', ')}`, tables);
 }
 
 /** Whether the demo org exists. Read as the owner: no org scope is needed to ask. */
@@ -53,7 +43,7 @@ export async function loadDemoPortfolio(
     await insertAll(trx, 'contact_points', portfolio.contact_points);
     await insertAll(trx, 'tenant_consents', portfolio.tenant_consents);
   });
-  await analyze(db, MASTER_TABLES);
+  await analyzeMasterTables(db);
 
   const records: NumberedRecord[] = portfolio.events.map((value, i) => ({ row: i + 1, value }));
   let inserted = 0;

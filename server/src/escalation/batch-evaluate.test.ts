@@ -9,7 +9,7 @@ import { publishPolicy } from './policies.ts';
 import {
   dispatchEffect,
   finishDispatch,
-  prefetchDispatches,
+  prepareDispatches,
   prepareDispatch,
   type DispatchScope,
   type PreparedDispatch,
@@ -168,17 +168,18 @@ test('a batch of dispatches reads its leases once and ends exactly as dispatchin
   const statements: string[] = [];
   const listen = (q: { sql: string }) => statements.push(q.sql);
   db.knex.on('query', listen);
-  const prepared = await db.withOrg('batched', async (trx) => {
-    await prefetchDispatches(trx, 'batched', keys, now);
-    const out: (PreparedDispatch | null)[] = [];
-    for (const key of keys) out.push(await prepareDispatch(trx, dispatchScope('batched'), key, now));
-    return out;
-  });
+  const prepared = await db.withOrg('batched', (trx) => prepareDispatches(trx, dispatchScope('batched'), keys, now));
   db.knex.off('query', listen);
-  for (const p of prepared) await finishDispatch(dispatchScope('batched'), p, now);
-  // One read for the batch; a lease's second effect reads afresh (its first may have changed it).
+  expect([...prepared.keys()].sort()).toEqual(keys);
+  for (const p of prepared.values()) await finishDispatch(dispatchScope('batched'), p, now);
+  // One read for the batch; a lease's second effect reads afresh (its first may have changed it),
+  // and so does its status change: one statement for the firsts, one for each second.
   const leases = new Set(keys.map((key) => key.split(':')[0]));
   expect(statements.filter((sql) => sql.includes('with l as ('))).toHaveLength(1 + keys.length - leases.size);
+  expect(
+    statements.filter((sql) => sql.startsWith('update effects') || sql.startsWith('update "effects"')),
+  ).toHaveLength(1 + keys.length - leases.size);
+  expect(statements.filter((sql) => sql.includes('from "tenants" as "t"'))).toHaveLength(1);
   // Everything but the sandbox's message id (it differs per org).
   const outcome = async (org: string) =>
     (await db.withOrg(org, (trx) => trx('effects').orderBy('key').select('key', 'status', 'reason', 'payload'))).map(
@@ -188,6 +189,22 @@ test('a batch of dispatches reads its leases once and ends exactly as dispatchin
       },
     );
   expect(await outcome('batched')).toEqual(await outcome('alone'));
+  // The same messages recorded and the same audit rows (a lease's in the same order; leases may
+  // interleave differently).
+  const sandbox = async (org: string) =>
+    db.withOrg(org, (trx) =>
+      trx('sandbox_outbox').orderBy(['effect_key', 'channel']).select('effect_key', 'channel', 'recipients', 'body'),
+    );
+  expect(await sandbox('batched')).toEqual(await sandbox('alone'));
+  expect((await sandbox('alone')).length).toBeGreaterThan(0);
+  const trail = async (org: string) =>
+    db.withOrg(org, (trx) =>
+      trx('audit_log')
+        .where({ actor: 'system:dispatcher' })
+        .orderBy([{ column: 'subject_id' }, { column: 'seq' }])
+        .select('action', 'subject_id', 'data'),
+    );
+  expect(await trail('batched')).toEqual(await trail('alone'));
   expect((await outcome('alone')).map((e) => [e.key, e.status, e.reason])).toEqual([
     ['L1:call:2026-03-01', 'blocked', 'no_phone_number'],
     ['L1:nudge:2026-03-01', 'sent', null],

@@ -100,15 +100,6 @@ export async function finishDispatch(
 }
 
 /**
- * Reads ahead, for a batch of dispatches in this transaction, their effect rows (locked), their
- * leases' contexts and their tenants' contact cards: three statements for the batch instead of
- * three per effect (read-ahead.ts). Each `prepareDispatch` then takes its part.
- */
-export async function prefetchDispatches(trx: Trx, orgId: string, keys: readonly string[], now: Date): Promise<void> {
-  if (keys.length > 0) await readAheadDispatches(trx, orgId, keys, now);
-}
-
-/**
  * The transactional half of `dispatchEffect`, inside the caller's transaction (of
  * `scope.orgId`): the runner dispatches a batch of effects in one transaction, so their
  * writes share one COMMIT; `finishDispatch` runs after it.
@@ -138,19 +129,105 @@ export async function dispatchDueIn(
   items: readonly { key: string; at: Date }[],
   now: Date,
 ): Promise<Dispatched[]> {
-  await prefetchDispatches(
+  const prepared = await dispatchBatch(
     trx,
-    scope.orgId,
+    scope,
     items.map((item) => item.key),
     now,
+    true,
   );
   const done: Dispatched[] = [];
   for (const item of items) {
-    const prepared = await dispatchIn(trx, scope, item.key, now, true);
-    if (prepared === THROUGH_A_JOB) noteWork(trx, { kind: 'dispatch', orgId: scope.orgId, key: item.key, at: item.at });
-    else if (prepared) done.push(prepared.done);
+    const outcome = prepared.get(item.key);
+    if (outcome === THROUGH_A_JOB) noteWork(trx, { kind: 'dispatch', orgId: scope.orgId, key: item.key, at: item.at });
+    else if (outcome) done.push(outcome.done);
   }
   return done;
+}
+
+/**
+ * `prepareDispatch` for a batch of effects in one transaction (a dispatch lane of the runner),
+ * set-based where it can be: rows, contexts and contact cards are read ahead in three
+ * statements, the first effect of each lease is dispatched and their status changes written in
+ * one more, then any further effect of a lease is dispatched alone, seeing what the first wrote.
+ * Each outcome is what `prepareDispatch` of that key alone, in key order, gives.
+ */
+export async function prepareDispatches(
+  trx: Trx,
+  scope: DispatchScope,
+  keys: readonly string[],
+  now: Date,
+): Promise<Map<string, PreparedDispatch | null>> {
+  const prepared = await dispatchBatch(trx, scope, keys, now, false);
+  for (const outcome of prepared.values())
+    if (outcome === THROUGH_A_JOB) throw new Error('unreachable: only an inline dispatch declines');
+  return prepared as Map<string, PreparedDispatch | null>;
+}
+
+async function dispatchBatch(
+  trx: Trx,
+  scope: DispatchScope,
+  keys: readonly string[],
+  now: Date,
+  inline: boolean,
+): Promise<Map<string, PreparedDispatch | null | typeof THROUGH_A_JOB>> {
+  const ordered = [...new Set(keys)].sort();
+  const rows = await readAheadDispatches(trx, scope.orgId, ordered, now);
+  const leaseOf = new Map(rows.map((row) => [row.key as string, row.lease_id as string]));
+  const leases = new Set<string>();
+  const firsts: string[] = [];
+  const rest: string[] = [];
+  for (const key of ordered) {
+    const lease = leaseOf.get(key);
+    if (lease !== undefined && !leases.has(lease)) {
+      leases.add(lease);
+      firsts.push(key);
+    } else rest.push(key);
+  }
+  const out = new Map<string, PreparedDispatch | null | typeof THROUGH_A_JOB>();
+  const updates: EffectUpdate[] = [];
+  for (const key of firsts) out.set(key, await dispatchIn(trx, scope, key, now, inline, updates));
+  await writeEffectUpdates(trx, scope.orgId, updates);
+  for (const key of rest) out.set(key, await dispatchIn(trx, scope, key, now, inline));
+  return out;
+}
+
+/** A change to one effect row, held back to be written with its batch's (writeEffectUpdates). */
+interface EffectUpdate {
+  key: string;
+  status?: string;
+  attempts: number;
+  updated_at: Date;
+  due_at?: Date;
+  payload?: Record<string, unknown>;
+  delivered?: boolean;
+  provider?: string;
+  provider_message_id?: string | null;
+  reason?: string;
+  rule?: unknown;
+}
+
+/** One statement for a batch's effect changes (each key at most once: one per lease, below). */
+async function writeEffectUpdates(trx: Trx, orgId: string, updates: readonly EffectUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const values = updates.map((u) => ({ ...u, has_reason: u.reason !== undefined, has_rule: u.rule !== undefined }));
+  await trx.raw(
+    `update effects e set
+       status = coalesce(v.status, e.status),
+       attempts = v.attempts,
+       updated_at = v.updated_at,
+       due_at = coalesce(v.due_at, e.due_at),
+       payload = e.payload || coalesce(v.payload, '{}'::jsonb),
+       provider = case when v.delivered then v.provider else e.provider end,
+       provider_message_id = case when v.delivered then v.provider_message_id else e.provider_message_id end,
+       reason = case when v.has_reason then v.reason else e.reason end,
+       rule = case when v.has_rule then v.rule else e.rule end
+     from jsonb_to_recordset(cast(? as jsonb)) as v(key text, status text, attempts int, updated_at timestamptz,
+       due_at timestamptz, payload jsonb, delivered boolean, provider text, provider_message_id text,
+       has_reason boolean, reason text, has_rule boolean, rule jsonb)
+     where e.org_id = ? and e.key = v.key`,
+    [JSON.stringify(values), orgId],
+  );
 }
 
 /** An inline dispatch that must go through its job instead (dispatchDueIn). */
@@ -162,6 +239,8 @@ async function dispatchIn(
   key: string,
   now: Date,
   inline: boolean,
+  /** Where the effect row's change goes when it is written with its batch's, not here. */
+  updates?: EffectUpdate[],
 ): Promise<PreparedDispatch | null | typeof THROUGH_A_JOB> {
   const { db, orgId } = scope;
   // Locked by this transaction either way: read ahead with its batch, or here.
@@ -200,10 +279,12 @@ async function dispatchIn(
       subjectId,
       data,
     });
+  // Consolidation reads other leases' effect rows, so an org that consolidates writes at once.
+  const holdBack = updates && !facts.org.consolidate_contacts ? updates : undefined;
   if (outcome.status === 'deferred') {
-    await trx('effects')
-      .where({ org_id: orgId, key })
-      .update({ due_at: outcome.until, attempts: row.attempts + 1, updated_at: now });
+    const change = { due_at: outcome.until, attempts: row.attempts + 1, updated_at: now };
+    if (holdBack) holdBack.push({ key, ...change });
+    else await trx('effects').where({ org_id: orgId, key }).update(change);
     noteWork(trx, { kind: 'dispatch', orgId, key, at: outcome.until });
     await audit('effect.deferred', {
       reason: outcome.reason,
@@ -327,17 +408,34 @@ async function dispatchIn(
       .where({ org_id: orgId, id: row.lease_id })
       .update({ cares_flag_removed_on: localDate(now, facts.property.timezone) });
   const delivery = payload.delivery as { provider: string; provider_message_id?: string } | undefined;
-  await trx('effects')
-    .where({ org_id: orgId, key })
-    .update({
+  const reason = 'reason' in outcome ? { reason: outcome.reason } : {};
+  const rule = 'rule' in outcome && outcome.rule ? outcome.rule : undefined;
+  const delivered = delivery
+    ? { provider: delivery.provider, provider_message_id: delivery.provider_message_id ?? null }
+    : {};
+  if (holdBack)
+    holdBack.push({
+      key,
       status,
       attempts: row.attempts + 1,
       updated_at: now,
-      payload: trx.raw('payload || ?::jsonb', [JSON.stringify(payload)]),
-      ...(delivery ? { provider: delivery.provider, provider_message_id: delivery.provider_message_id ?? null } : {}),
-      ...('reason' in outcome ? { reason: outcome.reason } : {}),
-      ...('rule' in outcome && outcome.rule ? { rule: JSON.stringify(outcome.rule) } : {}),
+      payload,
+      ...(delivery ? { delivered: true, ...delivered } : {}),
+      ...reason,
+      ...(rule ? { rule } : {}),
     });
+  else
+    await trx('effects')
+      .where({ org_id: orgId, key })
+      .update({
+        status,
+        attempts: row.attempts + 1,
+        updated_at: now,
+        payload: trx.raw('payload || ?::jsonb', [JSON.stringify(payload)]),
+        ...delivered,
+        ...reason,
+        ...(rule ? { rule: JSON.stringify(rule) } : {}),
+      });
   await audit(`effect.${status}`, {
     type: row.type,
     ...(row.type === 'fee_reversal'

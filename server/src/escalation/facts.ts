@@ -23,6 +23,9 @@ export interface LeaseContext {
  * the lease row (`l.id`, a parameter inside it), never a join to the `l` CTE: the CTE is
  * materialised, and with stale planner statistics (a ledger that just grew) a join condition
  * on it was not used as an index condition, so each evaluation read the org's whole ledger.
+ * For the same reason no EXISTS: with a few leases PostgreSQL may run one as a hashed subplan
+ * over every contact point of the org (3× the cost of the whole read at 50 leases of 8,000); an
+ * aggregate per tenant cannot be hashed.
  */
 const CONTEXT_SQL = `
 with l as (
@@ -57,9 +60,10 @@ select
      where lt.org_id = :org and lt.lease_id = l.id) as tenants,
   (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from holds h
      where h.org_id = :org and h.lease_id = l.id) as holds,
-  case when contact.id is null then null else to_jsonb(contact) || jsonb_build_object(
-     'email', exists(select 1 from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id and cp.channel = 'email'),
-     'phone', exists(select 1 from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id and cp.channel = 'phone'))
+  case when contact.id is null then null else to_jsonb(contact) || (
+     select jsonb_build_object('email', coalesce(bool_or(cp.channel = 'email'), false),
+                               'phone', coalesce(bool_or(cp.channel = 'phone'), false))
+     from contact_points cp where cp.org_id = :org and cp.tenant_id = contact.id)
   end as contact,
   (select coalesce(jsonb_agg(jsonb_build_object('channel', c.channel, 'granted', c.granted, 'source', c.source,
                                                 'changed_at', c.changed_at)), '[]')
@@ -121,7 +125,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v1',
+    'arrears_lease_contexts_v2',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));

@@ -22,7 +22,12 @@ const ahead = new WeakMap<Trx, Ahead>();
  * Locks and reads the scheduled effects `keys` (of `orgId`, in key order, skipping rows another
  * dispatch holds: that one is sending it) with everything their dispatch needs at `now`.
  */
-export async function readAheadDispatches(trx: Trx, orgId: string, keys: readonly string[], now: Date): Promise<void> {
+export async function readAheadDispatches(
+  trx: Trx,
+  orgId: string,
+  keys: readonly string[],
+  now: Date,
+): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = await trx('effects')
     .where({ org_id: orgId })
     .whereIn('key', [...keys])
@@ -36,6 +41,7 @@ export async function readAheadDispatches(trx: Trx, orgId: string, keys: readonl
   const tenants = [...new Set([...contexts.values()].flatMap((c) => c.facts.tenants.map((t) => t.id)))];
   const cards = new Map((await contactCards(trx, orgId, tenants)).map((card) => [card.tenant_id, card]));
   ahead.set(trx, { now: now.getTime(), rows: new Map(rows.map((row) => [row.key as string, row])), contexts, cards });
+  return rows;
 }
 
 /** The effect row read (and locked) ahead for `key` at `now`, once; undefined: read it. */

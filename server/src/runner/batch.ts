@@ -37,16 +37,31 @@ export async function inOneTransaction<T, P, R>(
     } catch {
       prepared = undefined; // each alone, below: its own error is the one it reports
     }
-  const outcomes: Outcome<R>[] = [];
-  for (let i = 0; i < items.length; i++)
+  const outcomes: Outcome<R>[] = new Array(items.length);
+  const settle = async (i: number, run: () => Promise<R>) => {
     try {
-      const p = prepared ? prepared[i]! : await db.withOrg(orgId, (trx) => work(trx, items[i]!));
-      outcomes.push({ ok: true, value: await finish(p) });
+      outcomes[i] = { ok: true, value: await run() };
     } catch (error) {
-      outcomes.push({ ok: false, error });
+      outcomes[i] = { ok: false, error };
     }
+  };
+  if (prepared) {
+    // Committed together; what follows the commit (a provider call per effect) runs side by
+    // side, a few at a time: a lane of a few hundred sends must not wait on each call in turn.
+    const done = prepared;
+    let next = 0;
+    const runner = async () => {
+      for (let i = next++; i < items.length; i = next++) await settle(i, () => finish(done[i]!));
+    };
+    await Promise.all(Array.from({ length: Math.min(FINISHING_AT_ONCE, items.length) }, runner));
+  } else
+    for (let i = 0; i < items.length; i++)
+      await settle(i, async () => finish(await db.withOrg(orgId, (trx) => work(trx, items[i]!))));
   return outcomes;
 }
+
+/** Post-commit steps of one lane run at once (each its own provider call and transaction). */
+const FINISHING_AT_ONCE = 8;
 
 /** `items` in at most `lanes` contiguous runs of near-equal length, in order. */
 export function lanesOf<T>(items: readonly T[], lanes: number): T[][] {

@@ -1,4 +1,5 @@
 import type { PolicyDocument } from '@arrears/shared';
+import { analyzeMasterTables } from '../db/statistics.ts';
 import pino from 'pino';
 import type { PgBoss } from 'pg-boss';
 import { fixedClock } from '../clock.ts';
@@ -134,6 +135,7 @@ export async function seedBulkPortfolio(
       })),
     ),
   );
+  await analyzeMasterTables(db);
   await db.withOrg(orgId, (trx) => publishPolicy(trx, orgId, policy, 'admin', new Date()));
   return ids;
 }

@@ -5,7 +5,7 @@ import type { Database, Trx } from '../db/database.ts';
 import {
   dispatchDueIn,
   finishDispatch,
-  prefetchDispatches,
+  prepareDispatches,
   prepareDispatch,
   type DispatchScope,
   type PreparedDispatch,
@@ -16,6 +16,7 @@ import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
 import { processInboundEvent } from '../webhooks/process.ts';
 import { takeDueDispatches } from '../db/outbox.ts';
+import { noteWrites } from '../db/statistics.ts';
 import { bossRelay } from './relay.ts';
 import { inOneTransaction, lanesOf } from './batch.ts';
 import { JOBS, type JobName, type JobPayload } from './jobs.ts';
@@ -57,7 +58,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const { db, boss, clock, logger } = deps;
   db.relay = bossRelay(boss);
   const options = {
-    batchSize: deps.batchSize ?? 50,
+    batchSize: deps.batchSize ?? 500,
     pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1,
     burstWhenBatchFull: true,
     perJobResults: true as const,
@@ -94,7 +95,12 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         }
         return evaluateIn(trx, orgId, data.lease_id, cause(data), now);
       },
-      finish: async () => null,
+      // Committed: keep the planner's statistics up with the cases and effects it wrote (a
+      // failure to analyse is no failure of the job, which is done).
+      finish: async () => {
+        await noteWrites(db, 'escalation', 1).catch((err: unknown) => logger.warn({ err }, 'analyze failed'));
+        return null;
+      },
       setBased: async (trx: Trx, items: readonly { data: { lease_id: string; cause?: string } }[]) => {
         const first = new Map<string, { leaseId: string; input: { type: 'evaluate'; cause: string } }>();
         for (const { data } of items)
@@ -134,18 +140,32 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       order: (data) => data.key,
       prepare: async (orgId) => {
         const ds = await dispatchScope(orgId);
-        // A lane dispatches at one instant: its leases' contexts are read in one statement.
+        // A lane dispatches at one instant, set-based (prepareDispatches); a job whose key the
+        // lane already dispatched (a duplicate) or that runs alone goes through prepareDispatch.
         const now = clock.now();
+        const batches = new WeakMap<Trx, Map<string, PreparedDispatch | null>>();
         return {
-          work: (trx, data) => prepareDispatch(trx, ds, data.key, now),
+          work: async (trx, data) => {
+            const batch = batches.get(trx);
+            if (batch?.has(data.key)) {
+              const prepared = batch.get(data.key)!;
+              batch.delete(data.key);
+              return prepared;
+            }
+            return prepareDispatch(trx, ds, data.key, now);
+          },
           finish: (prepared) => finishDispatch(ds, prepared as PreparedDispatch | null, clock.now()),
-          setBased: (trx, items) =>
-            prefetchDispatches(
+          setBased: async (trx, items) => {
+            batches.set(
               trx,
-              orgId,
-              items.map((item) => item.data.key),
-              now,
-            ),
+              await prepareDispatches(
+                trx,
+                ds,
+                items.map((item) => item.data.key),
+                now,
+              ),
+            );
+          },
         };
       },
     },
