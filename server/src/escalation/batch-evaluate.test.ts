@@ -6,7 +6,8 @@ import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
 import { evaluateLease, evaluateLeaseIn, evaluateLeasesIn, type EscalationScope, type Evaluation } from './evaluate.ts';
 import { publishPolicy } from './policies.ts';
-import { dispatchEffect, finishDispatch, prepareDispatches, type DispatchScope } from './dispatch.ts';
+import { dispatchEffect, finishDispatch, type DispatchScope } from './dispatch.ts';
+import { prepareDispatches } from './dispatch-batch.ts';
 import { contactGuard } from './guards.ts';
 import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 

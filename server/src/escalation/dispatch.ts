@@ -8,7 +8,7 @@ import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
 import { loadLeaseContext, toKnownEffect } from './facts.ts';
 import { changesTheDecision } from './follow-up.ts';
-import { aheadCards, forgetAheadRow, readAheadDispatches, takeAheadRow, takeReadAhead } from './read-ahead.ts';
+import { aheadCards, forgetAheadRow, takeAheadRow, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import { consolidatedReminders, type Consolidated } from './consolidate.ts';
@@ -16,6 +16,7 @@ import { renderContact } from './render.ts';
 import { contactCards, outboundFor, type Outbound } from './delivery.ts';
 import { completeSend } from './send.ts';
 import { noteWork } from '../db/outbox.ts';
+import type { EffectUpdate } from './effect-updates.ts';
 import type { Ports } from '../ports/index.ts';
 
 /** What reaches a person outside the org, so its exact text is rendered, hashed and kept. */
@@ -115,125 +116,15 @@ export async function prepareDispatch(
   return prepared;
 }
 
-/**
- * Dispatches, in the transaction that just wrote them, the effects of `items` that are already
- * due (the runner's evaluation lane: a reminder due now is sent in the commit that decides it,
- * with no job in between). The same dispatch as a job's, re-checking everything, with one
- * difference: an effect whose port calls a provider after the commit (a real provider) is left
- * to its dispatch job, which is noted back, so the post-commit call and its retries stay where
- * they are handled. Returns what was dispatched here.
- */
-export async function dispatchDueIn(
-  trx: Trx,
-  scope: DispatchScope,
-  items: readonly { key: string; at: Date }[],
-  now: Date,
-): Promise<Dispatched[]> {
-  const prepared = await dispatchBatch(
-    trx,
-    scope,
-    items.map((item) => item.key),
-    now,
-    true,
-  );
-  const done: Dispatched[] = [];
-  for (const item of items) {
-    const outcome = prepared.get(item.key);
-    if (outcome === THROUGH_A_JOB) noteWork(trx, { kind: 'dispatch', orgId: scope.orgId, key: item.key, at: item.at });
-    else if (outcome) done.push(outcome.done);
-  }
-  return done;
-}
+/** An inline dispatch that must go through its job instead (dispatch-batch.ts, `dispatchDueIn`). */
+export const THROUGH_A_JOB = Symbol('through a job');
 
 /**
- * `prepareDispatch` for a batch of effects in one transaction (a dispatch lane of the runner),
- * set-based where it can be: rows, contexts and contact cards are read ahead in three
- * statements, the first effect of each lease is dispatched and their status changes written in
- * one more, then any further effect of a lease is dispatched alone, seeing what the first wrote.
- * Each outcome is what `prepareDispatch` of that key alone, in key order, gives.
+ * One effect's dispatch in the caller's transaction: `prepareDispatch`, and the batch paths of
+ * dispatch-batch.ts, which may ask it to decline effects for real providers (`inline`) and to
+ * hold the effect row's change back for one statement per batch (`updates`).
  */
-export async function prepareDispatches(
-  trx: Trx,
-  scope: DispatchScope,
-  keys: readonly string[],
-  now: Date,
-): Promise<Map<string, PreparedDispatch | null>> {
-  const prepared = await dispatchBatch(trx, scope, keys, now, false);
-  for (const outcome of prepared.values())
-    if (outcome === THROUGH_A_JOB) throw new Error('unreachable: only an inline dispatch declines');
-  return prepared as Map<string, PreparedDispatch | null>;
-}
-
-async function dispatchBatch(
-  trx: Trx,
-  scope: DispatchScope,
-  keys: readonly string[],
-  now: Date,
-  inline: boolean,
-): Promise<Map<string, PreparedDispatch | null | typeof THROUGH_A_JOB>> {
-  const ordered = [...new Set(keys)].sort();
-  const rows = await readAheadDispatches(trx, scope.orgId, ordered, now);
-  const leaseOf = new Map(rows.map((row) => [row.key as string, row.lease_id as string]));
-  const leases = new Set<string>();
-  const firsts: string[] = [];
-  const rest: string[] = [];
-  for (const key of ordered) {
-    const lease = leaseOf.get(key);
-    if (lease !== undefined && !leases.has(lease)) {
-      leases.add(lease);
-      firsts.push(key);
-    } else rest.push(key);
-  }
-  const out = new Map<string, PreparedDispatch | null | typeof THROUGH_A_JOB>();
-  const updates: EffectUpdate[] = [];
-  for (const key of firsts) out.set(key, await dispatchIn(trx, scope, key, now, inline, updates));
-  await writeEffectUpdates(trx, scope.orgId, updates);
-  for (const key of rest) out.set(key, await dispatchIn(trx, scope, key, now, inline));
-  return out;
-}
-
-/** A change to one effect row, held back to be written with its batch's (writeEffectUpdates). */
-interface EffectUpdate {
-  key: string;
-  status?: string;
-  attempts: number;
-  updated_at: Date;
-  due_at?: Date;
-  payload?: Record<string, unknown>;
-  delivered?: boolean;
-  provider?: string;
-  provider_message_id?: string | null;
-  reason?: string;
-  rule?: unknown;
-}
-
-/** One statement for a batch's effect changes (each key at most once: one per lease, below). */
-async function writeEffectUpdates(trx: Trx, orgId: string, updates: readonly EffectUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
-  const values = updates.map((u) => ({ ...u, has_reason: u.reason !== undefined, has_rule: u.rule !== undefined }));
-  await trx.raw(
-    `update effects e set
-       status = coalesce(v.status, e.status),
-       attempts = v.attempts,
-       updated_at = v.updated_at,
-       due_at = coalesce(v.due_at, e.due_at),
-       payload = e.payload || coalesce(v.payload, '{}'::jsonb),
-       provider = case when v.delivered then v.provider else e.provider end,
-       provider_message_id = case when v.delivered then v.provider_message_id else e.provider_message_id end,
-       reason = case when v.has_reason then v.reason else e.reason end,
-       rule = case when v.has_rule then v.rule else e.rule end
-     from jsonb_to_recordset(cast(? as jsonb)) as v(key text, status text, attempts int, updated_at timestamptz,
-       due_at timestamptz, payload jsonb, delivered boolean, provider text, provider_message_id text,
-       has_reason boolean, reason text, has_rule boolean, rule jsonb)
-     where e.org_id = ? and e.key = v.key`,
-    [JSON.stringify(values), orgId],
-  );
-}
-
-/** An inline dispatch that must go through its job instead (dispatchDueIn). */
-const THROUGH_A_JOB = Symbol('through a job');
-
-async function dispatchIn(
+export async function dispatchIn(
   trx: Trx,
   scope: DispatchScope,
   key: string,

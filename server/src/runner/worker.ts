@@ -2,14 +2,8 @@ import type { Job, JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database, Trx } from '../db/database.ts';
-import {
-  dispatchDueIn,
-  finishDispatch,
-  prepareDispatches,
-  prepareDispatch,
-  type DispatchScope,
-  type PreparedDispatch,
-} from '../escalation/dispatch.ts';
+import { finishDispatch, prepareDispatch, type DispatchScope, type PreparedDispatch } from '../escalation/dispatch.ts';
+import { dispatchDueIn, prepareDispatches } from '../escalation/dispatch-batch.ts';
 import { evaluateLeaseIn, evaluateLeasesIn } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
