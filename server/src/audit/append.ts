@@ -1,4 +1,4 @@
-import { beforeCommit } from '../db/before-commit.ts';
+import { rowsBeforeCommit } from '../db/before-commit.ts';
 import type { Trx } from '../db/database.ts';
 
 export interface AuditEntry {
@@ -33,25 +33,10 @@ export async function appendAudit(trx: Trx, entry: AuditEntry): Promise<void> {
   };
   // Held back and written in one statement before COMMIT (a round trip per row was a large
   // share of an evaluation's time); the order of the rows, and so of the chain, is call order.
-  if (beforeCommit(trx, 'audit', flushAudit)) {
-    const rows = staged.get(trx);
-    if (rows) rows.push(row);
-    else staged.set(trx, [row]);
-    return;
-  }
-  await trx('audit_pending').insert(row);
+  await pending.add(trx, row);
 }
-
-type StagedRow = Record<string, unknown>;
-const staged = new WeakMap<Trx, StagedRow[]>();
 
 /** Rows per insert: well under PostgreSQL's 65,535 bind parameters (7 per row). */
-const ROWS_PER_INSERT = 5_000;
-
-async function flushAudit(trx: Trx): Promise<void> {
-  const rows = staged.get(trx);
-  staged.delete(trx);
-  if (!rows) return;
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-    await trx('audit_pending').insert(rows.slice(i, i + ROWS_PER_INSERT));
-}
+const pending = rowsBeforeCommit<Record<string, unknown>>('audit', 5_000, async (trx, rows) => {
+  await trx('audit_pending').insert(rows);
+});

@@ -32,3 +32,29 @@ export async function runBeforeCommit(trx: Trx): Promise<void> {
   for (const flush of registered.values()) await flush(trx);
   registered.clear();
 }
+
+/**
+ * Rows of one kind a transaction writes with one insert per `perStatement` just before it
+ * commits, in the order they were added; written at once where the transaction holds nothing
+ * back. Created once per kind (module scope): `add` stages a row for `trx`.
+ */
+export function rowsBeforeCommit<R>(
+  name: string,
+  perStatement: number,
+  write: (trx: Trx, rows: R[]) => Promise<void>,
+): { add(trx: Trx, row: R): Promise<void> } {
+  const staged = new WeakMap<Trx, R[]>();
+  const flush = async (trx: Trx) => {
+    const rows = staged.get(trx);
+    staged.delete(trx);
+    for (let i = 0; rows && i < rows.length; i += perStatement) await write(trx, rows.slice(i, i + perStatement));
+  };
+  return {
+    async add(trx, row) {
+      if (!beforeCommit(trx, name, flush)) return write(trx, [row]);
+      const rows = staged.get(trx);
+      if (rows) rows.push(row);
+      else staged.set(trx, [row]);
+    },
+  };
+}

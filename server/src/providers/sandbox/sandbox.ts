@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import type { Delivery, OutboundBase, OutboundPort, Ports, SendContext } from '../../ports/index.ts';
 import type { Channel } from '../../ports/index.ts';
-import { beforeCommit } from '../../db/before-commit.ts';
-import type { Trx } from '../../db/database.ts';
+import { rowsBeforeCommit } from '../../db/before-commit.ts';
 
 /**
  * The provider every port runs on without credentials: it stores exactly what would have been
@@ -43,37 +42,21 @@ export function sandboxPort<M extends OutboundBase>(channel: Channel): OutboundP
       // Held back and written with the transaction's other records in one statement before it
       // commits (a round trip per message was a large share of a dispatch); nothing reads the
       // sandbox inside the dispatch.
-      if (beforeCommit(context.trx, 'sandbox', flushRecords)) {
-        const rows = staged.get(context.trx);
-        if (rows) rows.push(row);
-        else staged.set(context.trx, [row]);
-      } else await insertRecords(context.trx, [row]);
+      await records.add(context.trx, row);
       return { provider: 'sandbox', provider_message_id: id, status: 'delivered' };
     },
   };
 }
 
-type SandboxRow = Record<string, unknown>;
-const staged = new WeakMap<Trx, SandboxRow[]>();
-
 /** Rows per insert: well under PostgreSQL's 65,535 bind parameters (11 per row). */
-const ROWS_PER_INSERT = 2_000;
-
-async function flushRecords(trx: Trx): Promise<void> {
-  const rows = staged.get(trx);
-  staged.delete(trx);
-  for (let i = 0; rows && i < rows.length; i += ROWS_PER_INSERT)
-    await insertRecords(trx, rows.slice(i, i + ROWS_PER_INSERT));
-}
-
-async function insertRecords(trx: Trx, rows: SandboxRow[]): Promise<void> {
+const records = rowsBeforeCommit<Record<string, unknown>>('sandbox', 2_000, async (trx, rows) => {
   await trx('sandbox_outbox')
     .insert(rows)
     // The effect row is locked and still unsent, so this never conflicts; if it ever did, the
     // first record stands and nothing is "sent" twice.
     .onConflict(['org_id', 'effect_key', 'channel'])
     .ignore();
-}
+});
 
 export function sandboxPorts(): Ports {
   return {
