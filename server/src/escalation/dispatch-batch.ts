@@ -2,6 +2,7 @@ import type { Trx } from '../db/database.ts';
 import { noteWork } from '../db/outbox.ts';
 import { dispatchIn, THROUGH_A_JOB, type Dispatched, type DispatchScope, type PreparedDispatch } from './dispatch.ts';
 import { writeEffectUpdates, type EffectUpdate } from './effect-updates.ts';
+import type { LeaseContext } from './facts.ts';
 import { readAheadDispatches } from './read-ahead.ts';
 
 /**
@@ -17,6 +18,8 @@ export async function dispatchDueIn(
   scope: DispatchScope,
   items: readonly { key: string; at: Date }[],
   now: Date,
+  /** The contexts the lane's evaluation decided on (`takeEvaluatedContexts`): refreshed, not re-read. */
+  evaluated?: ReadonlyMap<string, LeaseContext>,
 ): Promise<Dispatched[]> {
   const prepared = await dispatchBatch(
     trx,
@@ -24,6 +27,7 @@ export async function dispatchDueIn(
     items.map((item) => item.key),
     now,
     true,
+    evaluated,
   );
   const done: Dispatched[] = [];
   for (const item of items) {
@@ -59,9 +63,10 @@ async function dispatchBatch(
   keys: readonly string[],
   now: Date,
   inline: boolean,
+  evaluated?: ReadonlyMap<string, LeaseContext>,
 ): Promise<Map<string, PreparedDispatch | null | typeof THROUGH_A_JOB>> {
   const ordered = [...new Set(keys)].sort();
-  const rows = await readAheadDispatches(trx, scope.orgId, ordered, now);
+  const rows = await readAheadDispatches(trx, scope.orgId, ordered, now, evaluated);
   const leaseOf = new Map(rows.map((row) => [row.key as string, row.lease_id as string]));
   const leases = new Set<string>();
   const firsts: string[] = [];

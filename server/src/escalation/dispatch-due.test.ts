@@ -8,7 +8,8 @@ import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
 import { dispatchDueIn } from './dispatch-batch.ts';
 import type { DispatchScope } from './dispatch.ts';
-import { evaluateLeasesIn } from './evaluate.ts';
+import { evaluateLeasesIn, takeEvaluatedContexts } from './evaluate.ts';
+import { loadLeaseContexts, refreshLeaseContexts } from './facts.ts';
 import { contactGuard } from './guards.ts';
 import { publishPolicy } from './policies.ts';
 
@@ -29,8 +30,13 @@ const policy = PolicyDocument.parse({
 
 beforeAll(async () => {
   db = await openTestDatabase('dispatch_due');
-  for (const org of ['sandboxed', 'early', 'provider']) {
-    await seedOrg(db, org, [{ id: 'P1', timezone: TZ }], [{ id: 'L1' }]);
+  for (const org of ['sandboxed', 'early', 'provider', 'refresh']) {
+    await seedOrg(
+      db,
+      org,
+      [{ id: 'P1', timezone: TZ }],
+      org === 'refresh' ? [{ id: 'L1' }, { id: 'L2' }] : [{ id: 'L1' }],
+    );
     await db.withOrg(org, async (trx) => {
       await publishPolicy(trx, org, policy, 'admin', at('2026-02-01'));
       await trx('tenants').insert({ org_id: org, id: 'T1', name: 'Pat', kind: 'individual' });
@@ -143,4 +149,48 @@ test('an effect for a provider called after the commit is left to its dispatch j
   expect(relayed.filter((item) => item.kind === 'dispatch')).toEqual([
     { kind: 'dispatch', orgId: 'provider', key: KEY, at: now },
   ]);
+});
+
+test('contexts refreshed after an evaluation are exactly what reading them afresh gives', async () => {
+  const org = 'refresh';
+  // A promise on L1 that broke yesterday (and L2, with nothing owed): evaluating writes the
+  // hold's outcome, a new case track and new effects, all of which a refresh must pick up.
+  await db.withOrg(org, (trx) =>
+    trx('holds').insert({
+      org_id: org,
+      id: 'PTP-1',
+      lease_id: 'L1',
+      kind: 'promise_to_pay',
+      status: 'active',
+      starts_on: '2026-03-02',
+      ends_on: '2026-03-04',
+      terms: JSON.stringify({ promises: [{ by: '2026-03-04', amount_cents: 150_000 }] }),
+      created_by: 'agent-1',
+      created_at: at('2026-03-02', '09:00'),
+    }),
+  );
+  const now = at('2026-03-06', '11:00');
+  await db.withOrg(org, async (trx) => {
+    await evaluateLeasesIn(
+      trx,
+      { db, orgId: org, policyFor: () => ({ id: 'house' }) },
+      ['L1', 'L2'].map((leaseId) => ({ leaseId, input: { type: 'evaluate', cause: 'schedule' } as const })),
+      now,
+      { id: 'system:test', role: 'system' },
+    );
+    const evaluated = takeEvaluatedContexts(trx, now)!;
+    expect([...evaluated.keys()].sort()).toEqual(['L1', 'L2']);
+    // Once, and only at the instant it was decided at.
+    expect(takeEvaluatedContexts(trx, now)).toBeUndefined();
+    const refreshed = await refreshLeaseContexts(trx, org, evaluated);
+    const afresh = await loadLeaseContexts(trx, org, ['L1', 'L2'], now);
+    expect(refreshed).toEqual(afresh);
+    // The evaluation did write what the refresh re-read: otherwise this proves nothing.
+    const l1 = refreshed.get('L1')!;
+    expect(l1.facts.holds.map((h) => h.status)).toEqual(['broken']);
+    expect(evaluated.get('L1')!.facts.holds.map((h) => h.status)).toEqual(['active']);
+    expect(l1.track).not.toBeNull();
+    expect(evaluated.get('L1')!.track).toBeNull();
+    expect(l1.known.length).toBeGreaterThan(evaluated.get('L1')!.known.length);
+  });
 });

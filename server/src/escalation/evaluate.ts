@@ -93,7 +93,22 @@ export async function evaluateLeasesIn(
     decided.push(await decideLease(trx, scope, leaseId, context, input, now, actor));
   }
   await writeDecisions(trx, scope.orgId, decided, now);
+  evaluated.set(trx, { now: now.getTime(), contexts });
   return new Map(decided.map((d) => [d.leaseId, d.evaluation]));
+}
+
+/** The contexts the last `evaluateLeasesIn` of a transaction decided on, and at which instant. */
+const evaluated = new WeakMap<Trx, { now: number; contexts: Map<string, LeaseContext> }>();
+
+/**
+ * The contexts the last `evaluateLeasesIn` in `trx` read at `now`, once (as they were before
+ * the decisions were written: `refreshLeaseContexts` brings them up to date). Only for work that
+ * directly follows that call: anything else written for those leases since is not in them.
+ */
+export function takeEvaluatedContexts(trx: Trx, now: Date): Map<string, LeaseContext> | undefined {
+  const last = evaluated.get(trx);
+  evaluated.delete(trx);
+  return last && last.now === now.getTime() ? last.contexts : undefined;
 }
 
 /** One lease's decision and what writing it needs. */

@@ -27,6 +27,13 @@ export interface LeaseContext {
  * over every contact point of the org (3× the cost of the whole read at 50 leases of 8,000); an
  * aggregate per tenant cannot be hashed.
  */
+/** What an evaluation writes (holds, effects, the case track): read alike by both statements below. */
+const HOLDS_SQL = `(select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from holds h
+     where h.org_id = :org and h.lease_id = l.id) as holds`;
+const EFFECTS_SQL = `(select coalesce(jsonb_agg(e order by e.seq), '[]') from effects e
+     where e.org_id = :org and e.lease_id = l.id) as effects`;
+const TRACK_SQL = `(select to_jsonb(c) from cases c where c.org_id = :org and c.id = l.id) as track`;
+
 const CONTEXT_SQL = `
 with l as (
   select l.*, p.jurisdiction, p.timezone, p.units, p.cares_covered, p.late_fee as property_late_fee,
@@ -58,8 +65,7 @@ select
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
      where lt.org_id = :org and lt.lease_id = l.id) as tenants,
-  (select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from holds h
-     where h.org_id = :org and h.lease_id = l.id) as holds,
+  ${HOLDS_SQL},
   case when contact.id is null then null else to_jsonb(contact) || (
      select jsonb_build_object('email', coalesce(bool_or(cp.channel = 'email'), false),
                                'phone', coalesce(bool_or(cp.channel = 'phone'), false))
@@ -68,11 +74,10 @@ select
   (select coalesce(jsonb_agg(jsonb_build_object('channel', c.channel, 'granted', c.granted, 'source', c.source,
                                                 'changed_at', c.changed_at)), '[]')
      from tenant_consents c where c.org_id = :org and c.tenant_id = contact.id) as consents,
-  (select coalesce(jsonb_agg(e order by e.seq), '[]') from effects e
-     where e.org_id = :org and e.lease_id = l.id) as effects,
+  ${EFFECTS_SQL},
   (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from case_events ce
      where ce.org_id = :org and ce.case_id = l.id and ce.type = 'conversation') as conversations,
-  (select to_jsonb(c) from cases c where c.org_id = :org and c.id = l.id) as track,
+  ${TRACK_SQL},
   (select to_char(min(e.effective_on), 'YYYY-MM-DD') from ledger_entries e
      where e.org_id = :org and e.lease_id = l.id and e.effective_on > l.today) as next_entry_on,
   (select coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD')), '[]') from ledger_entries e
@@ -129,6 +134,52 @@ export async function loadLeaseContexts(
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
+}
+
+/** The rows each context was built from: a refresh re-reads only what an evaluation writes. */
+const rowsOf = new WeakMap<LeaseContext, ContextRow>();
+
+/**
+ * What an evaluation writes, for the leases of `contexts`: their holds, effects and case track
+ * (`refreshLeaseContexts`). Nothing else of a lease's context changes when it is evaluated.
+ */
+const REFRESH_SQL = `
+select l.id as lease_id, ${HOLDS_SQL}, ${EFFECTS_SQL}, ${TRACK_SQL}
+from unnest(cast(:leases as text[])) as l(id)
+`;
+
+/**
+ * Contexts read by `loadLeaseContexts` at `now` in this transaction, brought up to date after
+ * the leases were evaluated in it (and nothing else was written for them): the parts an
+ * evaluation writes are read again, in one statement, and the rest is kept. Exactly what
+ * `loadLeaseContexts` would read now (escalation/dispatch-due.test.ts compares the two); a
+ * context that was not read by it is left out (read it in full).
+ */
+export async function refreshLeaseContexts(
+  trx: Trx,
+  orgId: string,
+  contexts: ReadonlyMap<string, LeaseContext>,
+): Promise<Map<string, LeaseContext>> {
+  const known = [...contexts].filter(([, context]) => rowsOf.has(context));
+  if (known.length === 0) return new Map();
+  const result = await prepared(
+    trx,
+    'arrears_lease_context_refresh_v1',
+    trx.raw<{ rows: Pick<ContextRow, 'lease_id' | 'holds' | 'effects' | 'track'>[] }>(REFRESH_SQL, {
+      org: orgId,
+      leases: known.map(([id]) => id),
+    }),
+  );
+  const fresh = new Map(result.rows.map((row) => [row.lease_id, row]));
+  const out = new Map<string, LeaseContext>();
+  for (const [id, context] of known) {
+    const update = fresh.get(id)!;
+    out.set(
+      id,
+      toLeaseContext({ ...rowsOf.get(context)!, holds: update.holds, effects: update.effects, track: update.track }),
+    );
+  }
+  return out;
 }
 
 function toLeaseContext(row: ContextRow): LeaseContext {
@@ -218,7 +269,9 @@ function toLeaseContext(row: ContextRow): LeaseContext {
       ).length,
     },
   };
-  return { facts, known, track: row.track, orgSettings: settings };
+  const context = { facts, known, track: row.track, orgSettings: settings };
+  rowsOf.set(context, row);
+  return context;
 }
 
 /** The facts alone (dispatch, reports). */

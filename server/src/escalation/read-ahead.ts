@@ -1,6 +1,6 @@
 import type { Trx } from '../db/database.ts';
 import { contactCards, type ContactCard } from './delivery.ts';
-import { loadLeaseContexts, type LeaseContext } from './facts.ts';
+import { loadLeaseContexts, refreshLeaseContexts, type LeaseContext } from './facts.ts';
 
 /**
  * What a batch of dispatches in one transaction reads up front (the runner's lanes, the effects
@@ -27,6 +27,11 @@ export async function readAheadDispatches(
   orgId: string,
   keys: readonly string[],
   now: Date,
+  /**
+   * Contexts of these leases just evaluated at `now` in this transaction, nothing else written
+   * for them since (an evaluation lane's own effects): only what the evaluation wrote is read.
+   */
+  evaluated?: ReadonlyMap<string, LeaseContext>,
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = await trx('effects')
     .where({ org_id: orgId })
@@ -36,8 +41,14 @@ export async function readAheadDispatches(
     .skipLocked()
     .select('*');
   const leases = [...new Set(rows.map((row) => row.lease_id as string))].sort();
-  const contexts =
-    leases.length > 0 ? await loadLeaseContexts(trx, orgId, leases, now) : new Map<string, LeaseContext>();
+  const contexts = new Map<string, LeaseContext>();
+  if (evaluated) {
+    const mine = new Map(leases.flatMap((id) => (evaluated.has(id) ? [[id, evaluated.get(id)!] as const] : [])));
+    for (const [id, context] of await refreshLeaseContexts(trx, orgId, mine)) contexts.set(id, context);
+  }
+  const unread = leases.filter((id) => !contexts.has(id));
+  if (unread.length > 0)
+    for (const [id, context] of await loadLeaseContexts(trx, orgId, unread, now)) contexts.set(id, context);
   const tenants = [...new Set([...contexts.values()].flatMap((c) => c.facts.tenants.map((t) => t.id)))];
   const cards = new Map((await contactCards(trx, orgId, tenants)).map((card) => [card.tenant_id, card]));
   ahead.set(trx, { now: now.getTime(), rows: new Map(rows.map((row) => [row.key as string, row])), contexts, cards });

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Database, Trx } from '../db/database.ts';
 import { finishDispatch, prepareDispatch, type DispatchScope, type PreparedDispatch } from '../escalation/dispatch.ts';
 import { dispatchDueIn, prepareDispatches } from '../escalation/dispatch-batch.ts';
-import { evaluateLeaseIn, evaluateLeasesIn } from '../escalation/evaluate.ts';
+import { evaluateLeaseIn, evaluateLeasesIn, takeEvaluatedContexts } from '../escalation/evaluate.ts';
 import { contactGuard } from '../escalation/guards.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import type { Ports } from '../ports/index.ts';
@@ -102,7 +102,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
             first.set(data.lease_id, { leaseId: data.lease_id, input: { type: 'evaluate', cause: cause(data) } });
         decided.set(trx, await evaluateLeasesIn(trx, scope(orgId), [...first.values()], now, SYSTEM));
         // What these decisions made due now is sent in this same commit, not a job later.
-        await dispatchDueIn(trx, ds, takeDueDispatches(trx, now), now);
+        await dispatchDueIn(trx, ds, takeDueDispatches(trx, now), now, takeEvaluatedContexts(trx, now));
       },
     };
   };
