@@ -1,4 +1,3 @@
-import type { Trx } from '../db/database.ts';
 import type { KnownEffect } from '../engine/facts.ts';
 import type { OutboundBase, OutboundPort, Ports } from '../ports/index.ts';
 import type { Rendered } from './render.ts';
@@ -12,26 +11,28 @@ export interface ContactCard {
   postal?: string;
 }
 
-export async function contactCards(trx: Trx, orgId: string, tenantIds: readonly string[]): Promise<ContactCard[]> {
-  if (tenantIds.length === 0) return [];
-  const rows: { id: string; name: string; channel: string | null; value: string | null }[] = await trx('tenants as t')
-    .leftJoin('contact_points as c', function joinPoints() {
-      this.on('c.org_id', 't.org_id').andOn('c.tenant_id', 't.id');
-    })
-    .where('t.org_id', orgId)
-    .whereIn('t.id', tenantIds)
-    .orderBy([{ column: 't.id' }, { column: 'c.is_primary', order: 'desc' }, { column: 'c.value' }])
-    .select('t.id', 't.name', 'c.channel', 'c.value');
+/**
+ * Contact cards from a lease's tenant rows joined with their contact points, ordered by tenant,
+ * primary points first, then value (the lease context reads them so: escalation/facts.ts): the
+ * first point of each channel wins. Every tenant has a card, with or without points.
+ */
+export function contactCardsOf(
+  rows: readonly { id: string; name: string; channel: string | null; value: string | null }[],
+): ContactCard[] {
   const cards = new Map<string, ContactCard>();
   for (const row of rows) {
     const card = cards.get(row.id) ?? { tenant_id: row.id, name: row.name };
     cards.set(row.id, card);
-    // Primary points sort first; the first of each channel wins.
     if (row.channel === 'email') card.email ??= row.value!;
     if (row.channel === 'phone') card.phone ??= row.value!;
     if (row.channel === 'postal') card.postal ??= row.value!;
   }
-  return tenantIds.map((id) => cards.get(id)).filter((c): c is ContactCard => c !== undefined);
+  return [...cards.values()];
+}
+
+/** The cards of `tenantIds`, in that order (ids with no card left out). */
+export function cardsFor(cards: readonly ContactCard[], tenantIds: readonly string[]): ContactCard[] {
+  return tenantIds.flatMap((id) => cards.filter((card) => card.tenant_id === id));
 }
 
 /** An effect ready for its port: which port, and exactly what it is handed. */

@@ -40,7 +40,7 @@ export async function dispatchDueIn(
 
 /**
  * `prepareDispatch` for a batch of effects in one transaction (a dispatch lane of the runner),
- * set-based where it can be: rows, contexts and contact cards are read ahead in three
+ * set-based where it can be: rows and contexts (contact cards included) are read ahead in two
  * statements, the first effect of each lease is dispatched and their status changes written in
  * one more, then any further effect of a lease is dispatched alone, seeing what the first wrote.
  * Each outcome is what `prepareDispatch` of that key alone, in key order, gives.

@@ -8,12 +8,12 @@ import { ingestChunk } from '../ledger/ingest.ts';
 import { localDate } from '../time/zoned.ts';
 import { loadLeaseContext, toKnownEffect } from './facts.ts';
 import { changesTheDecision } from './follow-up.ts';
-import { aheadCards, forgetAheadRow, takeAheadRow, takeReadAhead } from './read-ahead.ts';
+import { forgetAheadRow, takeAheadRow, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import { consolidatedReminders, type Consolidated } from './consolidate.ts';
 import { renderContact } from './render.ts';
-import { contactCards, outboundFor, type Outbound } from './delivery.ts';
+import { cardsFor, outboundFor, type Outbound } from './delivery.ts';
 import { completeSend } from './send.ts';
 import { noteWork } from '../db/outbox.ts';
 import type { EffectUpdate } from './effect-updates.ts';
@@ -151,7 +151,7 @@ export async function dispatchIn(
   const effect: KnownEffect = toKnownEffect(row);
   // The lease's context may have been read ahead for the batch (once: a second effect of the
   // lease reads afresh and sees what the first one wrote).
-  const { facts, track, orgSettings } =
+  const { facts, track, orgSettings, cards } =
     takeReadAhead(trx, row.lease_id, now) ?? (await loadLeaseContext(trx, orgId, row.lease_id, now));
   // A lease that never had a case (a flag, a status change) dispatches under the policy its
   // first case would pin.
@@ -253,7 +253,7 @@ export async function dispatchIn(
       effect,
       leaseId: row.lease_id,
       rendered,
-      cards: aheadCards(trx, recipients, now) ?? (await contactCards(trx, orgId, recipients)),
+      cards: cardsFor(cards, recipients),
       paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
       balanceCents: facts.balance_cents,
     });

@@ -4,6 +4,7 @@ import { prepared } from '../db/prepared.ts';
 import { localDate } from '../time/zoned.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
 import { rentFirstOpenCharges, type LedgerCharge } from '../engine/rent-first.ts';
+import { contactCardsOf, type ContactCard } from './delivery.ts';
 
 export interface LeaseContext {
   facts: LeaseFacts;
@@ -13,6 +14,8 @@ export interface LeaseContext {
   track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
   /** `orgs.settings` as stored, read in the same snapshot (the runner's knobs live there). */
   orgSettings: Record<string, unknown>;
+  /** How each of the lease's tenants is reached (dispatch addresses its recipients from these). */
+  cards: ContactCard[];
 }
 
 /**
@@ -65,6 +68,12 @@ select
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
      where lt.org_id = :org and lt.lease_id = l.id) as tenants,
+  (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name, 'channel', c.channel, 'value', c.value)
+                             order by t.id, c.is_primary desc, c.value), '[]')
+     from lease_tenants lt
+     join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
+     left join contact_points c on c.org_id = t.org_id and c.tenant_id = t.id
+     where lt.org_id = :org and lt.lease_id = l.id) as cards,
   ${HOLDS_SQL},
   case when contact.id is null then null else to_jsonb(contact) || (
      select jsonb_build_object('email', coalesce(bool_or(cp.channel = 'email'), false),
@@ -105,6 +114,7 @@ interface ContextRow {
     source: string;
   })[];
   tenants: LeaseFacts['tenants'];
+  cards: { id: string; name: string; channel: string | null; value: string | null }[];
   holds: Record<string, unknown>[];
   contact: { id: string; phone_timezone: string | null; email: boolean; phone: boolean } | null;
   consents: { channel: string; granted: boolean; source: string; changed_at: string }[];
@@ -130,7 +140,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v2',
+    'arrears_lease_contexts_v3',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
@@ -269,7 +279,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
       ).length,
     },
   };
-  const context = { facts, known, track: row.track, orgSettings: settings };
+  const context = { facts, known, track: row.track, orgSettings: settings, cards: contactCardsOf(row.cards) };
   rowsOf.set(context, row);
   return context;
 }

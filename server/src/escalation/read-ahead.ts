@@ -1,19 +1,17 @@
 import type { Trx } from '../db/database.ts';
-import { contactCards, type ContactCard } from './delivery.ts';
 import { loadLeaseContexts, refreshLeaseContexts, type LeaseContext } from './facts.ts';
 
 /**
  * What a batch of dispatches in one transaction reads up front (the runner's lanes, the effects
- * an evaluation lane made due): their effect rows, locked, in one statement; their leases'
- * contexts in one more; their tenants' contact cards in a third, instead of three statements
- * per effect. A row and a context are each good for ONE use at the instant they were read at:
+ * an evaluation lane made due): their effect rows, locked, in one statement, and their leases'
+ * contexts (contact cards included) in one more, instead of two statements per effect. A row
+ * and a context are each good for ONE use at the instant they were read at:
  * a second effect of the same lease in the batch reads afresh, so it sees what the first wrote.
  */
 interface Ahead {
   now: number;
   rows: Map<string, Record<string, unknown>>;
   contexts: Map<string, LeaseContext>;
-  cards: Map<string, ContactCard>;
 }
 
 const ahead = new WeakMap<Trx, Ahead>();
@@ -49,9 +47,7 @@ export async function readAheadDispatches(
   const unread = leases.filter((id) => !contexts.has(id));
   if (unread.length > 0)
     for (const [id, context] of await loadLeaseContexts(trx, orgId, unread, now)) contexts.set(id, context);
-  const tenants = [...new Set([...contexts.values()].flatMap((c) => c.facts.tenants.map((t) => t.id)))];
-  const cards = new Map((await contactCards(trx, orgId, tenants)).map((card) => [card.tenant_id, card]));
-  ahead.set(trx, { now: now.getTime(), rows: new Map(rows.map((row) => [row.key as string, row])), contexts, cards });
+  ahead.set(trx, { now: now.getTime(), rows: new Map(rows.map((row) => [row.key as string, row])), contexts });
   return rows;
 }
 
@@ -74,13 +70,6 @@ export function takeReadAhead(trx: Trx, leaseId: string, now: Date): LeaseContex
   const context = batch?.contexts.get(leaseId);
   batch?.contexts.delete(leaseId);
   return context;
-}
-
-/** The contact cards of `tenantIds` when every one was read ahead (contact points do not change in a dispatch). */
-export function aheadCards(trx: Trx, tenantIds: readonly string[], now: Date): ContactCard[] | undefined {
-  const batch = current(trx, now);
-  if (!batch || tenantIds.some((id) => !batch.cards.has(id))) return undefined;
-  return tenantIds.map((id) => batch.cards.get(id)!);
 }
 
 function current(trx: Trx, now: Date): Ahead | undefined {
