@@ -61,8 +61,18 @@ export async function startBoss(db: Database, options: BossOptions): Promise<PgB
     process.emitWarning(`pg-boss: ${error.message}`);
   });
   await boss.start();
-  await ensureQueues(boss, expire);
-  await grantToAppRole(db, options.schema);
+  if (embedded) {
+    // One process (the data dir's lockfile) and one connection, which a held lock would take.
+    await ensureQueues(boss, expire);
+    await grantToAppRole(db, db.knex, options.schema);
+  } else
+    // Workers started together (a deploy, the bench) would race on these catalog updates
+    // (GRANT fails with "tuple concurrently updated"): one process at a time per jobs schema.
+    await db.knex.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`arrears:jobs-schema:${options.schema}`]);
+      await ensureQueues(boss, expire);
+      await grantToAppRole(db, trx, options.schema);
+    });
   return boss;
 }
 
@@ -91,10 +101,10 @@ async function ensureQueues(boss: PgBoss, expireInSeconds: number): Promise<void
  * Business transactions run as the application role (row-level security); enqueueing inside
  * them needs that role to write pg-boss's tables. Job tables hold no org data.
  */
-async function grantToAppRole(db: Database, schema: string): Promise<void> {
+async function grantToAppRole(db: Database, on: Database['knex'] | Trx, schema: string): Promise<void> {
   const role = db.appRole;
-  await db.knex.raw(`grant usage on schema ?? to ??`, [schema, role]);
-  await db.knex.raw(`grant select, insert, update, delete on all tables in schema ?? to ??`, [schema, role]);
-  await db.knex.raw(`grant usage, select on all sequences in schema ?? to ??`, [schema, role]);
-  await db.knex.raw(`grant execute on all functions in schema ?? to ??`, [schema, role]);
+  await on.raw(`grant usage on schema ?? to ??`, [schema, role]);
+  await on.raw(`grant select, insert, update, delete on all tables in schema ?? to ??`, [schema, role]);
+  await on.raw(`grant usage, select on all sequences in schema ?? to ??`, [schema, role]);
+  await on.raw(`grant execute on all functions in schema ?? to ??`, [schema, role]);
 }
