@@ -145,3 +145,65 @@ test('progress is plain lines when the output is not a terminal', () => {
   reporter.stop();
   expect(text.split('\n')[0]).toBe('import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)');
 });
+
+test('--strict over many chunks: reversals find payments of earlier chunks in the same transaction', async () => {
+  // One transaction for the whole file, so the ledger's statistics cannot catch up between
+  // chunks (merge.ts, step 5: each reversal probes its payment by key).
+  const lines: string[] = [];
+  for (let month = 1; month <= 6; month++) {
+    const day = `2025-${String(month).padStart(2, '0')}-01`;
+    for (const lease of ['L1', 'L2']) {
+      lines.push(
+        JSON.stringify({
+          kind: 'charge',
+          lease_id: lease,
+          external_id: `SC-${lease}-${month}`,
+          charge_type: 'rent',
+          amount_cents: 100_000,
+          effective_on: day,
+          due_on: day,
+        }),
+      );
+      lines.push(
+        JSON.stringify({
+          kind: 'payment',
+          lease_id: lease,
+          external_id: `SP-${lease}-${month}`,
+          amount_cents: 100_000,
+          effective_on: day,
+        }),
+      );
+    }
+  }
+  // Every other month's L2 payment comes back, listed after all the rest (later chunks).
+  for (const month of [2, 4, 6])
+    lines.push(
+      JSON.stringify({
+        kind: 'reversal',
+        lease_id: 'L2',
+        external_id: `SR-${month}`,
+        reverses: `SP-L2-${month}`,
+        effective_on: '2025-07-01',
+      }),
+    );
+  const summary = await importLedgerFile(
+    db,
+    ctx('ndjson-strict', true),
+    write('strict.ndjson', `${lines.join('\n')}\n`),
+    {
+      chunkSize: 4,
+    },
+  );
+  expect(summary).toMatchObject({ committed: true, inserted: 27, rejectedCount: 0 });
+  const reversed = await db
+    .knex('ledger_entries as r')
+    .join('ledger_entries as p', 'p.id', 'r.reverses_id')
+    .where('r.source', 'ndjson-strict')
+    .orderBy('r.external_id')
+    .select('r.external_id', 'p.external_id as payment');
+  expect(reversed).toEqual([
+    { external_id: 'SR-2', payment: 'SP-L2-2' },
+    { external_id: 'SR-4', payment: 'SP-L2-4' },
+    { external_id: 'SR-6', payment: 'SP-L2-6' },
+  ]);
+});

@@ -122,6 +122,10 @@ export async function mergeStage(
 /** Steps 5 and 6: resolve each reversal's payment, append it, cancel that payment's allocations. */
 async function mergeReversals(trx: Trx, { orgId, source, now }: MergeContext): Promise<void> {
   // 5. Reversals name the payment they undo; resolve and check it (it may be in this batch).
+  //    Each reversal looks its payment up by key (the lateral `limit 1` keeps it a probe of the
+  //    unique index per reversal): as a plain join, a ledger whose statistics lag behind it (a
+  //    strict import's one long transaction, where nothing can be analysed) was planned as one
+  //    row and scanned whole against the stage, 30 s for a 10,000-event chunk at 30,000 entries.
   await trx.raw(
     `update ledger_stage s set
        reverses_id = e.id,
@@ -146,8 +150,14 @@ async function mergeReversals(trx: Trx, { orgId, source, now }: MergeContext): P
          when s.amount_cents is not null and s.amount_cents <> e.amount_cents then
            'amount_cents: payment ' || s.reverses || ' was ' || e.amount_cents || ' cents; a reversal undoes all of it'
          else 'reverses: payment ' || s.reverses || ' is already reversed' end
-     from ledger_entries e
-     where s.status = 'new' and s.kind = 'reversal' and e.org_id = ? and e.source = ? and e.external_id = s.reverses`,
+     from (select st.row_no, p.id, p.kind, p.lease_id, p.amount_cents
+           from ledger_stage st
+           cross join lateral (
+             select x.id, x.kind, x.lease_id, x.amount_cents from ledger_entries x
+             where x.org_id = ? and x.source = ? and x.external_id = st.reverses
+             limit 1) p
+           where st.status = 'new' and st.kind = 'reversal') e
+     where s.row_no = e.row_no`,
     [orgId, source],
   );
   await trx.raw(`
