@@ -68,7 +68,9 @@ export async function mergeStage(
     [orgId],
   );
 
-  // 3. Already in the ledger: the same event is a duplicate, a different one a conflict.
+  // 3. Already in the ledger: the same event is a duplicate, a different one a conflict. Each
+  //    staged event finds its entry through a scalar probe of the unique key, as step 5 does,
+  //    so lagging statistics cannot turn the lookup into a scan of the org's ledger.
   await trx.raw(
     `update ledger_stage s
        set status = case when ${SAME_EVENT} then 'duplicate' else 'rejected' end,
@@ -76,7 +78,9 @@ export async function mergeStage(
            field = case when ${SAME_EVENT} then null else ${FIRST_DIFFERENCE} end,
            message = case when ${SAME_EVENT} then null else ${DIFFERENCE_MESSAGE} end
      from ledger_entries e left join ledger_entries r on r.id = e.reverses_id
-     where s.status = 'new' and e.org_id = ? and e.source = ? and e.external_id = s.external_id`,
+     where s.status = 'new'
+       and e.id = (select x.id from ledger_entries x
+                   where x.org_id = ? and x.source = ? and x.external_id = s.external_id)`,
     [orgId, source],
   );
 
