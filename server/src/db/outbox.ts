@@ -35,7 +35,7 @@ export function takeWork(trx: Trx): OutboxItem[] {
 
 /**
  * Takes back the dispatches noted so far in `trx` that are due by `now` (not the retries): the
- * caller dispatches them in this transaction instead of through jobs (escalation/dispatch.ts,
+ * caller dispatches them in this transaction instead of through jobs (escalation/dispatch-batch.ts,
  * `dispatchDueIn`), and notes back any it leaves to a job.
  */
 export function takeDueDispatches(trx: Trx, now: Date): { key: string; at: Date }[] {
