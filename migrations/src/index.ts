@@ -4,6 +4,7 @@ import { runner } from './003_runner.ts';
 import { auditAtCommit } from './004_audit_at_commit.ts';
 import { openItems } from './005_open_items.ts';
 import { auditChainPerCommit } from './006_audit_chain_per_commit.ts';
+import { auditIntake } from './007_audit_intake.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   auditAtCommit,
   openItems,
   auditChainPerCommit,
+  auditIntake,
 ];

@@ -136,7 +136,7 @@ test('writers of one org do not wait for each other: the chain is extended at CO
   await slow;
   const rows = await db.knex('audit_log').where({ org_id: 'org-d' }).orderBy('seq').pluck('action');
   expect(rows).toEqual(['fast.1', 'fast.2', 'slow.1', 'slow.2']);
-  expect(Number((await db.knex('audit_pending').count({ n: '*' }))[0]!.n)).toBe(0);
+  expect(Number((await db.knex('audit_intake').count({ n: '*' }))[0]!.n)).toBe(0);
   expect(await verifyAuditChain(db, 'org-d')).toMatchObject({ ok: true, entries: 4 });
 });
 
@@ -185,6 +185,6 @@ test('a transaction of many rows is chained in one go, in call order; a direct i
     expect(tail.indexOf(mine[9]) - tail.indexOf(mine[0])).toBe(9);
   }
   expect(actions[60]).toBe('direct');
-  expect(Number((await db.knex('audit_pending').count({ n: '*' }))[0]!.n)).toBe(0);
+  expect(Number((await db.knex('audit_intake').count({ n: '*' }))[0]!.n)).toBe(0);
   expect(await verifyAuditChain(db, 'org-e')).toMatchObject({ ok: true, entries: 61 });
 });

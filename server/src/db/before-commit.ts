@@ -7,7 +7,7 @@ import type { Trx } from './database.ts';
  */
 type Flush = (trx: Trx) => Promise<void>;
 
-const flushes = new WeakMap<Trx, Map<string, Flush>>();
+const flushes = new WeakMap<Trx, Map<string, { flush: Flush; last: boolean }>>();
 
 /** Called by `withOrg` when it opens a transaction: from now on writes may be held back. */
 export function allowBeforeCommit(trx: Trx): void {
@@ -18,18 +18,27 @@ export function allowBeforeCommit(trx: Trx): void {
  * Registers `flush` (once per `name`) to run before `trx` commits. False when the transaction
  * does not run flushes: the caller must write now.
  */
-export function beforeCommit(trx: Trx, name: string, flush: Flush): boolean {
+export function beforeCommit(trx: Trx, name: string, flush: Flush, options: FlushOptions = {}): boolean {
   const registered = flushes.get(trx);
   if (!registered) return false;
-  if (!registered.has(name)) registered.set(name, flush);
+  if (!registered.has(name)) registered.set(name, { flush, last: options.last ?? false });
   return true;
 }
 
-/** Runs every registered flush, in registration order; `withOrg` calls it before the relay. */
+export interface FlushOptions {
+  /** Run after every other flush: the statement that takes a lock held until COMMIT (audit). */
+  last?: boolean;
+}
+
+/**
+ * Runs every registered flush, in registration order, those registered `last` at the end;
+ * `withOrg` calls it after the relay, as the transaction's final statements.
+ */
 export async function runBeforeCommit(trx: Trx): Promise<void> {
   const registered = flushes.get(trx);
   if (!registered) return;
-  for (const flush of registered.values()) await flush(trx);
+  const all = [...registered.values()];
+  for (const { flush } of [...all.filter((f) => !f.last), ...all.filter((f) => f.last)]) await flush(trx);
   registered.clear();
 }
 
@@ -42,6 +51,7 @@ export function rowsBeforeCommit<R>(
   name: string,
   perStatement: number,
   write: (trx: Trx, rows: R[]) => Promise<void>,
+  options: FlushOptions = {},
 ): { add(trx: Trx, row: R): Promise<void> } {
   const staged = new WeakMap<Trx, R[]>();
   const flush = async (trx: Trx) => {
@@ -51,7 +61,7 @@ export function rowsBeforeCommit<R>(
   };
   return {
     async add(trx, row) {
-      if (!beforeCommit(trx, name, flush)) return write(trx, [row]);
+      if (!beforeCommit(trx, name, flush, options)) return write(trx, [row]);
       const rows = staged.get(trx);
       if (rows) rows.push(row);
       else staged.set(trx, [row]);

@@ -89,9 +89,12 @@ export function createDatabase(
         allowPreparedStatements(trx, kind === 'postgres' ? 'own' : 'shared');
         allowBeforeCommit(trx);
         const result = await fn(trx);
-        await runBeforeCommit(trx);
         const work = takeWork(trx);
         if (work.length > 0 && db.relay) await db.relay(trx, work);
+        // Last: the held-back rows, the audit chain's (which locks the org's chain head) at the very end.
+        await runBeforeCommit(trx);
+        // A flush that noted work would lose it (the relay ran): refuse rather than commit without it.
+        if (takeWork(trx).length > 0) throw new Error('work was noted after the outbox relay ran');
         return result;
       }),
     close,

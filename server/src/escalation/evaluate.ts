@@ -1,5 +1,6 @@
 import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
+import { insertRecords } from '../db/insert-records.ts';
 import { noteWork } from '../db/outbox.ts';
 import { zonedInstant } from '../time/zoned.ts';
 import { decide, INITIAL_STATE, type CaseState, type Decision, type EngineEvent } from '../engine/decide.ts';
@@ -173,15 +174,16 @@ async function writeDecisions(trx: Trx, orgId: string, decided: readonly Decided
     );
   const fresh = decided.filter((d) => !d.trackExists);
   if (fresh.length > 0)
-    await trx('cases').insert(
+    await insertRecords(
+      trx,
+      'cases',
       fresh.map((d) => {
-        const { id, state, ...row } = track(d);
+        const { id, ...row } = track(d);
         return {
           org_id: orgId,
           id,
           lease_id: id,
           ...row,
-          state: JSON.stringify(state),
           policy_id: d.evaluation.policy.id,
           policy_version: d.evaluation.policy.version,
           opened_at: now,
@@ -206,18 +208,20 @@ async function writeDecisions(trx: Trx, orgId: string, decided: readonly Decided
   );
   const changed = decided.filter((d) => d.evaluation.transition);
   if (changed.length === 0) return;
-  await trx('case_events').insert(
+  await insertRecords(
+    trx,
+    'case_events',
     changed.map((d) => ({
       org_id: orgId,
       case_id: d.leaseId,
       at: now,
       type: 'level_changed',
       actor: d.actor,
-      data: JSON.stringify({
+      data: {
         ...d.evaluation.transition,
         anchor_due_on: d.evaluation.next.anchor_due_on,
         policy: `${d.evaluation.policy.id}@${d.evaluation.policy.version}`,
-      }),
+      },
     })),
   );
   for (const d of changed)
@@ -261,30 +265,29 @@ async function writeCommands(
     commands.flatMap((c) => (c.op === 'create' ? [{ leaseId, caseId, actor, effect: c.effect }] : [])),
   );
   if (creates.length > 0) {
-    const inserted: { key: string }[] = await trx('effects')
-      .insert(
-        creates.map(({ leaseId, caseId, effect: e }) => ({
-          org_id: orgId,
-          key: e.key,
-          lease_id: leaseId,
-          case_id: caseId,
-          type: e.type,
-          status: e.status,
-          due_at: e.due_at,
-          step_id: e.step_id ?? null,
-          anchor_due_on: e.anchor_due_on ?? null,
-          request_id: e.request_id ?? null,
-          drafted_by: e.drafted_by ?? null,
-          reason: e.reason ?? null,
-          rule: e.rule ? JSON.stringify(e.rule) : null,
-          payload: JSON.stringify(e.payload),
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .onConflict(['org_id', 'key'])
-      .ignore()
-      .returning('key');
+    const inserted = await insertRecords<{ key: string }>(
+      trx,
+      'effects',
+      creates.map(({ leaseId, caseId, effect: e }) => ({
+        org_id: orgId,
+        key: e.key,
+        lease_id: leaseId,
+        case_id: caseId,
+        type: e.type,
+        status: e.status,
+        due_at: e.due_at,
+        step_id: e.step_id ?? null,
+        anchor_due_on: e.anchor_due_on ?? null,
+        request_id: e.request_id ?? null,
+        drafted_by: e.drafted_by ?? null,
+        reason: e.reason ?? null,
+        rule: e.rule ?? null,
+        payload: e.payload,
+        created_at: now,
+        updated_at: now,
+      })),
+      'on conflict (org_id, key) do nothing returning key',
+    );
     const isNew = new Set(inserted.map((row) => row.key));
     for (const { actor, effect: e } of creates) {
       if (!isNew.has(e.key)) continue;

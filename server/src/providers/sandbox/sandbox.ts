@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Delivery, OutboundBase, OutboundPort, Ports, SendContext } from '../../ports/index.ts';
 import type { Channel } from '../../ports/index.ts';
 import { rowsBeforeCommit } from '../../db/before-commit.ts';
+import { insertRecords } from '../../db/insert-records.ts';
 
 /**
  * The provider every port runs on without credentials: it stores exactly what would have been
@@ -32,11 +33,11 @@ export function sandboxPort<M extends OutboundBase>(channel: Channel): OutboundP
         lease_id,
         channel,
         provider_message_id: id,
-        recipients: JSON.stringify(recipients),
+        recipients,
         subject,
         body,
         content_sha256,
-        data: JSON.stringify(fields),
+        data: fields,
         sent_at: context.now,
       };
       // Held back and written with the transaction's other records in one statement before it
@@ -48,14 +49,11 @@ export function sandboxPort<M extends OutboundBase>(channel: Channel): OutboundP
   };
 }
 
-/** Rows per insert: well under PostgreSQL's 65,535 bind parameters (11 per row). */
+/** Rows per insert, so one statement's JSON parameter stays a few megabytes at most. */
 const records = rowsBeforeCommit<Record<string, unknown>>('sandbox', 2_000, async (trx, rows) => {
-  await trx('sandbox_outbox')
-    .insert(rows)
-    // The effect row is locked and still unsent, so this never conflicts; if it ever did, the
-    // first record stands and nothing is "sent" twice.
-    .onConflict(['org_id', 'effect_key', 'channel'])
-    .ignore();
+  // The effect row is locked and still unsent, so this never conflicts; if it ever did, the
+  // first record stands and nothing is "sent" twice.
+  await insertRecords(trx, 'sandbox_outbox', rows, 'on conflict (org_id, effect_key, channel) do nothing');
 });
 
 export function sandboxPorts(): Ports {
