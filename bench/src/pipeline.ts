@@ -83,17 +83,22 @@ async function pipeline(leases: number, processes: number): Promise<{ ms: number
     bench.db.relay = bossRelay(boss);
     for (let i = 0; i < processes; i++)
       workers.push(
-        spawn(process.execPath, [MAIN, 'worker'], {
-          env: {
-            ...process.env,
-            DATABASE_URL,
-            ARREARS_DB_SCHEMA: bench.schema,
-            ARREARS_JOBS_SCHEMA: `${bench.schema}_jobs`,
-            ARREARS_DB_POOL_MAX: '4',
-            LOG_LEVEL: 'error',
+        // BENCH_WORKER_ARGS: node flags for the workers, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them.
+        spawn(
+          process.execPath,
+          [...(process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? []), MAIN, 'worker'],
+          {
+            env: {
+              ...process.env,
+              DATABASE_URL,
+              ARREARS_DB_SCHEMA: bench.schema,
+              ARREARS_JOBS_SCHEMA: `${bench.schema}_jobs`,
+              ARREARS_DB_POOL_MAX: '4',
+              LOG_LEVEL: 'error',
+            },
+            stdio: ['ignore', 'ignore', 'inherit'],
           },
-          stdio: ['ignore', 'ignore', 'inherit'],
-        }),
+        ),
       );
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const due = addCalendarDays(localDate(new Date(), ZONE), -2);
