@@ -2,6 +2,7 @@ import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared'
 import { addDays, businessDayFrom, instant } from './days.ts';
 import { asKnown, type EffectCommand, type NewEffect, type Update } from './effects.ts';
 import { planSteps } from './plan-steps.ts';
+import { scheduleValidationNotice } from './validation-notice.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
@@ -228,6 +229,8 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   if (planning) for (const effect of reminderEffects(policy, facts)) create(effect);
   if (event.type === 'request') handleRequest(event, facts, sev, known, create, now);
   if (event.type === 'approval') handleApproval(event, facts, known, create, update, now);
+  // Last: it looks at everything this decision scheduled.
+  scheduleValidationNotice(facts, known, commands, create);
 
   const upcoming = sev.anchor_due_on ? nextStep(policy, facts, sev.anchor_due_on, known) : undefined;
   return {

@@ -63,6 +63,17 @@ test('9. third-party hand-off: validation period, credit furnishing wait, call c
   ]);
   const both = Object.fromEntries(actionsOf(report, 'L9B', 'call').map((c) => [c.request, c.status]));
   expect(both).toEqual({ 'B-0730': 'blocked', 'B-0830': 'sent', 'B-1830': 'blocked' });
+  // L9B is an agency's account from the start and nobody asked for a validation notice: it goes
+  // out with the first call attempt (Reg F: in the first communication or within 5 days).
+  expect(only(actionsOf(report, 'L9B', 'notice'))).toMatchObject({
+    id: 'L9B:validation-notice',
+    at: '2026-09-21T07:30:00-07:00',
+    status: 'sent',
+    notice: 'validation',
+    channel: 'letter',
+    served_on: '2026-09-21',
+    expires_on: '2026-10-28',
+  });
 });
 
 test('10. commercial: undisputed amount only, Reg F off but TCPA on, maker-checker notice of default by certified mail and email, cure Jul 24', async () => {
