@@ -1,3 +1,4 @@
+import { civilDay } from '../time/civil-days.ts';
 import { addCalendarDays, daysBetweenDates, zonedInstant } from '../time/zoned.ts';
 import { businessDayOnOrAfter, type HolidayCalendarId } from '../compliance/calendar/index.ts';
 
@@ -17,7 +18,7 @@ function digit(s: string, i: number): number {
   return c >= 0 && c <= 9 ? c : -1;
 }
 
-/** The day number of a canonical `YYYY-MM-DD`, else NaN. H. Hinnant's days_from_civil, as in zoned.ts. */
+/** The day number of a canonical `YYYY-MM-DD`, else NaN. By `civilDay` (time/civil-days.ts), as zoned.ts counts. */
 export function dayNumber(date: string): number {
   if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return NaN;
   const y0 = digit(date, 0);
@@ -30,16 +31,6 @@ export function dayNumber(date: string): number {
   const d1 = digit(date, 9);
   if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return NaN;
   return civilDay(y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1);
-}
-
-/** The day number of year `y`, month `m`, day `d` (integers; any values, as the formula takes them). */
-export function civilDay(year: number, m: number, d: number): number {
-  const y = year - (m <= 2 ? 1 : 0);
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
 }
 
 /** Year and month of a canonical `YYYY-MM…` prefix (month 1–12) as `year * 12 + month - 1`, else -1. */

@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { addDays, civilDay, dayName, dayNumber, instant, monthIndex } from './days.ts';
+import { civilDay } from '../time/civil-days.ts';
+import { addDays, dayName, dayNumber, instant, monthIndex } from './days.ts';
 import type { NewEffect } from './effects.ts';
 import type { LeaseFacts } from './facts.ts';
 import { matches } from './steps.ts';

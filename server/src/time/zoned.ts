@@ -1,3 +1,5 @@
+import { civilDate, civilDay } from './civil-days.ts';
+
 /**
  * Local days and wall-clock times in a named zone, DST-correct, with Intl only. Leases live in
  * their property's zone: "the fee posts on Mar 7 at 08:00" means 08:00 in Los Angeles.
@@ -105,37 +107,13 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/**
- * Day arithmetic on `YYYY-MM-DD` with integer day numbers (days since 1970-01-01, proleptic
- * Gregorian; H. Hinnant's civil calendar algorithms): no Date objects on the engine's hot path.
- */
+/** Day arithmetic on `YYYY-MM-DD` through day numbers (civil-days.ts): no Date objects. */
 function dayNumber(date: string): number {
-  let y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-function fromDayNumber(n: number): string {
-  const z = n + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+  return civilDay(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
 }
 
 export function addCalendarDays(date: string, days: number): string {
-  return fromDayNumber(dayNumber(date) + days);
+  return civilDate(dayNumber(date) + days);
 }
 
 export function daysBetweenDates(from: string, to: string): number {
