@@ -43,13 +43,17 @@ export function lateFeesDue(
   for (const c of facts.open_charges) if (eligible(c)) eligibleCents += c.open_cents;
   const pastDueEligible = eligibleCents - facts.unapplied_credit_cents;
   if (pastDueEligible <= 0 || pastDueEligible < fees.min_balance_cents) return [];
+  // The tenancy ended: no late fee accrues for a day after the move-out (the balance is a final
+  // one now; a fee the lease no longer authorises is one a debt collector may not collect, 15
+  // U.S.C. 1692f(1)), while fees for days up to it stand.
+  const lastDay = facts.lease.moved_out_on && facts.lease.moved_out_on < today ? facts.lease.moved_out_on : today;
   const drafts: FeeDraft[] = [];
   for (const charge of facts.open_charges) {
     if (!eligible(charge) || charge.open_cents <= 0) continue;
     const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on, facts.lease.kind);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
     const feeDay = addDays(charge.due_on, waitDays + 1);
-    if (feeDay > facts.today || daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;
+    if (feeDay > lastDay || daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;
     const statutory = statutoryFeeCap(limit, facts.lease.rent_cents, facts.property.units) ?? Number.POSITIVE_INFINITY;
     const cap =
       terms.kind === 'daily' ? Math.min(statutory, terms.cap_cents ?? Number.POSITIVE_INFINITY) : Math.min(statutory);
@@ -82,7 +86,7 @@ export function lateFeesDue(
       case 'daily': {
         if (initial) add(base, day, terms.initial_cents);
         // Keyed by the day it accrues for: a hold recorded later never renumbers earlier days.
-        for (let d = addDays(day, 1); d <= facts.today; d = addDays(d, 1)) {
+        for (let d = addDays(day, 1); d <= lastDay; d = addDays(d, 1)) {
           if (isPaused(d)) continue;
           add(`${base}:${d}`, d, terms.daily_cents);
         }
