@@ -68,24 +68,11 @@ export async function mergeStage(
     [orgId],
   );
 
-  // 3. Already in the ledger: the same event is a duplicate, a different one a conflict. Each
-  //    staged event finds its entry through a scalar probe of the unique key, as step 5 does,
-  //    so lagging statistics cannot turn the lookup into a scan of the org's ledger.
-  await trx.raw(
-    `update ledger_stage s
-       set status = case when ${SAME_EVENT} then 'duplicate' else 'rejected' end,
-           code = case when ${SAME_EVENT} then null else 'conflict' end,
-           field = case when ${SAME_EVENT} then null else ${FIRST_DIFFERENCE} end,
-           message = case when ${SAME_EVENT} then null else ${DIFFERENCE_MESSAGE} end
-     from ledger_entries e left join ledger_entries r on r.id = e.reverses_id
-     where s.status = 'new'
-       and e.id = (select x.id from ledger_entries x
-                   where x.org_id = ? and x.source = ? and x.external_id = s.external_id)`,
-    [orgId, source],
-  );
-
-  // 4. Append charges, payments, credits and write-offs. A row another transaction inserted
-  //    a moment ago (on conflict) is a duplicate, not an error.
+  // 3. Append charges, payments, credits and write-offs whose key is new. The insert probes the
+  //    unique key anyway: a row whose key is on record (or another transaction inserted a
+  //    moment ago) is skipped and stays 'new' for step 4. Checking every staged event against
+  //    the ledger first probed each key twice, and at a million entries (an index larger than
+  //    the buffer cache) that first probe was a quarter of the ingest's time.
   await trx.raw(
     `with inserted as (
        insert into ledger_entries (org_id, lease_id, source, external_id, kind, charge_type, amount_cents,
@@ -97,6 +84,23 @@ export async function mergeStage(
      update ledger_stage s set status = 'inserted', entry_id = i.id from inserted i
      where s.external_id = i.external_id and s.status = 'new'`,
     [orgId, source, now],
+  );
+
+  // 4. Already in the ledger (the rows step 3 skipped, and every reversal): the same event is a
+  //    duplicate, a different one a conflict. Each finds its entry through a scalar probe of the
+  //    unique key, as step 5 does, so lagging statistics cannot turn the lookup into a scan of
+  //    the org's ledger.
+  await trx.raw(
+    `update ledger_stage s
+       set status = case when ${SAME_EVENT} then 'duplicate' else 'rejected' end,
+           code = case when ${SAME_EVENT} then null else 'conflict' end,
+           field = case when ${SAME_EVENT} then null else ${FIRST_DIFFERENCE} end,
+           message = case when ${SAME_EVENT} then null else ${DIFFERENCE_MESSAGE} end
+     from ledger_entries e left join ledger_entries r on r.id = e.reverses_id
+     where s.status = 'new'
+       and e.id = (select x.id from ledger_entries x
+                   where x.org_id = ? and x.source = ? and x.external_id = s.external_id)`,
+    [orgId, source],
   );
 
   // Most chunks carry no reversal at all: skip their statements instead of planning joins for nothing.
