@@ -298,14 +298,14 @@ test('concurrent deliveries to one lease never pay a charge twice', async () => 
 });
 
 test('a delivery racing another transaction with the same id but different content is a conflict, not a duplicate', async () => {
-  await seedOrg(db, 'org-d', [{ id: 'P1' }], [{ id: 'D1' }, { id: 'D2' }]);
-  const d = ctx({ orgId: 'org-d' });
+  await seedOrg(db, 'org-race', [{ id: 'P1' }], [{ id: 'D1' }, { id: 'D2' }]);
+  const d = ctx({ orgId: 'org-race' });
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   // The first delivery has inserted its entry and holds its transaction open…
   let inserted!: () => void;
   const hasInserted = new Promise<void>((resolve) => (inserted = resolve));
-  const first = db.withOrg('org-d', async (trx) => {
+  const first = db.withOrg('org-race', async (trx) => {
     const result = await ingestChunk(trx, db, d, [{ row: 1, value: payment('D1', 'PAY-X', '2026-03-01', 500) }]);
     inserted();
     await gate;
@@ -329,7 +329,7 @@ test('a delivery racing another transaction with the same id but different conte
   expect(result.rejected).toEqual([
     expect.objectContaining({ row: 1, code: 'conflict', field: 'lease_id', external_id: 'PAY-X' }),
   ]);
-  expect(await db.knex('ledger_entries').where({ org_id: 'org-d' }).pluck('lease_id')).toEqual(['D1']);
+  expect(await db.knex('ledger_entries').where({ org_id: 'org-race' }).pluck('lease_id')).toEqual(['D1']);
 });
 
 test('open items stay what the history says, chunk after chunk, and aging from them equals aging from history', async () => {
