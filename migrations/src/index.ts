@@ -5,6 +5,7 @@ import { auditAtCommit } from './004_audit_at_commit.ts';
 import { openItems } from './005_open_items.ts';
 import { auditChainPerCommit } from './006_audit_chain_per_commit.ts';
 import { auditIntake } from './007_audit_intake.ts';
+import { allocationReferences } from './008_allocation_references.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   openItems,
   auditChainPerCommit,
   auditIntake,
+  allocationReferences,
 ];

@@ -271,6 +271,38 @@ test('ledger entries and allocations cannot be edited or deleted', async () => {
   );
 });
 
+test('an allocation must reference existing entries of its own org', async () => {
+  const [charge] = await db.knex('ledger_entries').where({ org_id: 'org-a', external_id: 'PAY-1' }).pluck('id');
+  const [other] = await db
+    .knex('ledger_entries')
+    .where({ org_id: 'org-a' })
+    .whereNot({ external_id: 'PAY-1' })
+    .pluck('id');
+  const row = (credit: number) => ({
+    org_id: 'org-a',
+    lease_id: 'L1',
+    charge_id: other,
+    credit_id: credit,
+    amount_cents: 1,
+    applied_on: '2026-03-01',
+    charge_due_on: '2026-03-01',
+    created_at: NOW,
+  });
+  const before = await db.knex('allocations').count({ n: '*' });
+  // One dangling id refuses the whole statement, also for the owner (no row-level security).
+  await expect(db.knex('allocations').insert([row(charge), row(999_999_999)])).rejects.toMatchObject({
+    code: '23503',
+    message: expect.stringMatching(/references a ledger entry that does not exist/),
+  });
+  // Org B's ledger is invisible to org A's transactions: its entries cannot be referenced either.
+  await ingest([rent('B1', 'B-RENT', '2026-03-01')], { orgId: 'org-b' });
+  const [foreign] = await db.knex('ledger_entries').where({ org_id: 'org-b' }).pluck('id');
+  await expect(db.withOrg('org-a', (trx) => trx('allocations').insert(row(foreign)))).rejects.toMatchObject({
+    code: '23503',
+  });
+  expect(await db.knex('allocations').count({ n: '*' })).toEqual(before);
+});
+
 test('concurrent deliveries to one lease never pay a charge twice', async () => {
   await seedOrg(db, 'org-c', [{ id: 'P1' }], [{ id: 'C1' }]);
   const c = (over: Partial<IngestContext> = {}) => ({ ...ctx(), orgId: 'org-c', ...over });
