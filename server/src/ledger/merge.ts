@@ -105,7 +105,7 @@ export async function mergeStage(
              where x.org_id = ? and x.source = ? and x.external_id = st.external_id
              limit 1) x
            where st.status = 'new') e
-     left join ledger_entries r on r.id = e.reverses_id
+     left join lateral (select r.external_id from ledger_entries r where r.id = e.reverses_id limit 1) r on true
      where s.row_no = e.row_no`,
     [orgId, source],
   );
