@@ -11,6 +11,8 @@ import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { decideHoldApproval, enterHold, releaseHold } from './holds.ts';
+import { approvalTarget } from './approvals.ts';
+import { depositCredit, ledgerRecord } from './ledger-events.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, embeddedConfig, seedScenario, simulationImage } from './seed.ts';
 
@@ -255,16 +257,12 @@ class Simulation {
           ),
         );
     };
-    const external = (type: string, id: string) => `${lease}/${type}/${id}`;
     switch (event.type) {
       case 'charge':
-        await ledger({
-          kind: 'charge',
-          external_id: external('charge', event.id),
-          charge_type: event.kind,
-          amount_cents: event.amount_cents,
-          due_on: event.due ?? today,
-        });
+      case 'credit':
+      case 'write_off':
+      case 'reversal':
+        await ledger(ledgerRecord(event, lease, today));
         break;
       case 'payment': {
         const post = await this.db.withOrg(SIM_ORG, (trx) =>
@@ -278,44 +276,14 @@ class Simulation {
             now,
           ),
         );
-        if (!post) break;
-        await ledger({ kind: 'payment', external_id: external('payment', event.id), amount_cents: event.amount_cents });
+        if (post) await ledger(ledgerRecord(event, lease, today));
         break;
       }
-      case 'credit':
-        await ledger({
-          kind: 'credit',
-          external_id: external('credit', event.id),
-          amount_cents: event.amount_cents,
-          ...(event.reason ? { memo: event.reason } : {}),
-        });
-        break;
-      case 'write_off':
-        await ledger({
-          kind: 'write_off',
-          external_id: external('write_off', event.id),
-          amount_cents: event.amount_cents,
-        });
-        break;
-      case 'reversal':
-        await ledger({
-          kind: 'reversal',
-          external_id: external('reversal', event.id),
-          reverses: external('payment', event.of),
-          reason: event.reason,
-        });
-        break;
       case 'move_out':
         await this.db.withOrg(SIM_ORG, (trx) =>
           trx('leases').where({ org_id: SIM_ORG, id: lease }).update({ moved_out_on: today, status: 'moved_out' }),
         );
-        if (event.deposit_applied_cents > 0)
-          await ledger({
-            kind: 'credit',
-            external_id: external('move_out', 'deposit'),
-            amount_cents: event.deposit_applied_cents,
-            memo: 'deposit applied',
-          });
+        if (event.deposit_applied_cents > 0) await ledger(depositCredit(lease, event.deposit_applied_cents));
         break;
       case 'hold':
         await this.ctx(lease, now, (ctx) => enterHold(ctx, event, this.holdId(lease, event.id), today));
@@ -365,7 +333,7 @@ class Simulation {
         );
         return;
       case 'approval': {
-        const target = await this.approvalTarget(event.request, lease);
+        const target = await approvalTarget(this.db, lease, event.request, this.holdId(lease, event.request));
         if (target?.type === 'hold') {
           await this.approveHold(lease, target.key, event, now);
           break;
@@ -395,23 +363,6 @@ class Simulation {
       now,
       event.type === 'flag' || event.type === 'hold' || event.type === 'hold_release' ? this.actor(event.by) : SYSTEM,
     );
-  }
-
-  /** An approval names a request id, an action id, or a hold id. */
-  private async approvalTarget(ref: string, lease: string): Promise<{ key: string; type: string } | undefined> {
-    return this.db.withOrg(SIM_ORG, async (trx) => {
-      const byRequest = await trx('effects')
-        .where({ org_id: SIM_ORG, lease_id: lease, request_id: ref, status: 'awaiting_approval' })
-        .orderBy('seq')
-        .first('key', 'type');
-      if (byRequest) return byRequest;
-      const byKey = await trx('effects').where({ org_id: SIM_ORG, key: ref }).first('key', 'type');
-      if (byKey) return byKey;
-      return trx('effects')
-        .where({ org_id: SIM_ORG, lease_id: lease, type: 'hold' })
-        .whereRaw(`payload->>'hold' = ?`, [this.holdId(lease, ref)])
-        .first('key', 'type');
-    });
   }
 
   private async approveHold(
