@@ -190,8 +190,8 @@ export function decideCase(i: number): DecideCase {
     const feeDay = addCalendarDays(c.due_on, grace + 1);
     if (!terms || feeDay >= today) continue;
     posted(`${id}:late_fee:${c.due_on}`, 'late_fee', feeDay, fee, c.due_on);
-    // Daily accrual up to the cap, for periods still inside the engine's 30-day fee catch-up.
-    const daily = terms.kind === 'daily' && addCalendarDays(feeDay, 30) >= today;
+    // Daily accrual up to the cap, as the engine posts it day by day for a period it charged.
+    const daily = terms.kind === 'daily';
     for (let d = 1, total = fee; daily && total < terms.cap_cents!; d++, total += 1_000) {
       const day = addCalendarDays(feeDay, d);
       if (day < today) posted(`${id}:late_fee:${c.due_on}:${day}`, 'late_fee', day, 1_000, c.due_on);

@@ -38,3 +38,33 @@ test('a move-out before the fee day posts no fee at all; one recorded late leave
   late.evaluate(facts('2026-07-09', '2026-07-04'));
   expect(feeDays(late)).toEqual(['2026-07-04', '2026-07-05']);
 });
+
+test('daily accrual goes on past 30 days for a period Arrears charged; an old period of the previous system gets none', () => {
+  const engine = new EngineHarness(policy);
+  // Evaluated every day from the first fee day (Jul 4) through Aug 20: 48 fee days.
+  for (
+    let d = new Date('2026-07-04T12:00:00Z');
+    d <= new Date('2026-08-20T12:00:00Z');
+    d.setUTCDate(d.getUTCDate() + 1)
+  )
+    engine.evaluate(facts(d.toISOString().slice(0, 10), null));
+  expect(feeDays(engine)).toHaveLength(48);
+  expect(feeDays(engine).at(-1)).toBe('2026-08-20');
+
+  // First seen on Aug 20 (the rent came with an imported ledger): its fees were the old system's.
+  const imported = new EngineHarness(policy);
+  imported.evaluate(facts('2026-08-20', null));
+  expect(feeDays(imported)).toEqual([]);
+});
+
+test('after a long downtime only the last 30 days of daily accrual are caught up', () => {
+  const engine = new EngineHarness(policy);
+  engine.evaluate(facts('2026-07-04', null));
+  // Down from Jul 5 until Aug 20: Jul 21..Aug 20 are caught up, Jul 5..Jul 20 are not.
+  engine.evaluate(facts('2026-08-20', null));
+  const days = feeDays(engine);
+  expect(days[0]).toBe('2026-07-04');
+  expect(days[1]).toBe('2026-07-21');
+  expect(days.at(-1)).toBe('2026-08-20');
+  expect(days).toHaveLength(1 + 31);
+});

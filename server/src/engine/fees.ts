@@ -53,7 +53,12 @@ export function lateFeesDue(
     const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on, facts.lease.kind);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
     const feeDay = addDays(charge.due_on, waitDays + 1);
-    if (feeDay > lastDay || daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS) continue;
+    if (feeDay > lastDay) continue;
+    // A period whose first fee day is long past and that has no fee of Arrears' on record is the
+    // previous system's (its fees came with the imported ledger): nothing is posted for it. One
+    // Arrears has charged keeps accruing (daily terms), however long it stays unpaid.
+    const old = daysBetween(feeDay, facts.today) > FEE_CATCH_UP_DAYS;
+    if (old && !(posted(charge.due_on) > 0 || known(`${facts.lease.id}:late_fee:${charge.due_on}`))) continue;
     const statutory = statutoryFeeCap(limit, facts.lease.rent_cents, facts.property.units) ?? Number.POSITIVE_INFINITY;
     const cap =
       terms.kind === 'daily' ? Math.min(statutory, terms.cap_cents ?? Number.POSITIVE_INFINITY) : Math.min(statutory);
@@ -84,9 +89,12 @@ export function lateFeesDue(
         if (initial) add(base, day, Math.floor((charge.open_cents * terms.bps) / 10_000));
         break;
       case 'daily': {
-        if (initial) add(base, day, terms.initial_cents);
+        if (initial && !old) add(base, day, terms.initial_cents);
         // Keyed by the day it accrues for: a hold recorded later never renumbers earlier days.
-        for (let d = addDays(day, 1); d <= lastDay; d = addDays(d, 1)) {
+        // Days further back than the catch-up window (downtime) are not caught up.
+        const next = addDays(day, 1);
+        const catchUpFrom = addDays(facts.today, -FEE_CATCH_UP_DAYS);
+        for (let d = next > catchUpFrom ? next : catchUpFrom; d <= lastDay; d = addDays(d, 1)) {
           if (isPaused(d)) continue;
           add(`${base}:${d}`, d, terms.daily_cents);
         }
