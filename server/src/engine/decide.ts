@@ -2,16 +2,16 @@ import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared'
 import { addDays, businessDayFrom, instant } from './days.ts';
 import { asKnown, type EffectCommand, type NewEffect, type Update } from './effects.ts';
 import { planSteps } from './plan-steps.ts';
+import { nextStep, wakeOn } from './upcoming.ts';
 import { scheduleValidationNotice } from './validation-notice.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
-import { activeHolds, holdOutcome, strongest } from './holds.ts';
+import { activeHolds, holdOutcome, scraHold, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { movedOut, POSSESSION_NOTICES } from './notices.ts';
-import { earliestReminder, nextRentDueOn, reminderEffects, rentDueOn } from './reminders.ts';
+import { reminderEffects } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
-import { datedSteps, stepKey } from './steps.ts';
 
 export interface CaseState {
   case_id: string | null;
@@ -232,7 +232,12 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   // Last: it looks at everything this decision scheduled.
   scheduleValidationNotice(facts, known, commands, create);
 
-  const upcoming = sev.anchor_due_on ? nextStep(policy, facts, sev.anchor_due_on, known) : undefined;
+  // "Next" as the lease's card and the report show it: nothing while a bankruptcy stay or a
+  // deceased hold stops everything, and under an SCRA hold the next step that is not a legal one.
+  const upcoming =
+    sev.anchor_due_on && stop?.effect !== 'stop_all'
+      ? nextStep(policy, facts, sev.anchor_due_on, known, scraHold(facts) !== undefined)
+      : undefined;
   return {
     next: uptime(next, state, evaluatedDaily(facts, known)),
     commands,
@@ -264,26 +269,6 @@ const NO_HOLDS: Hold[] = [];
 const wholeCents = (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** 40;
 
 /** The first step still ahead whose key is not on record: `upcomingSteps(...).find(not known)`. */
-function nextStep(policy: PolicyDocument, facts: LeaseFacts, anchor: string, known: KnownEffects) {
-  for (const s of datedSteps(policy, facts, anchor))
-    if (s.day > facts.today && !known.has(stepKey(facts.lease.id, s.step.id, anchor))) return s;
-  return undefined;
-}
-
-function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: KnownEffects): string | null {
-  const tomorrow = addDays(facts.today, 1);
-  if (facts.open_charges.length > 0) return tomorrow;
-  if (facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval')) return tomorrow;
-  if (known.some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval')) return tomorrow;
-  const entry = facts.next_entry_on ?? null;
-  if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return entry;
-  const thisMonth = rentDueOn(facts.today, facts.lease.due_day);
-  const nextDue = thisMonth > facts.today ? thisMonth : nextRentDueOn(facts.today, facts.lease.due_day);
-  const day = addDays(nextDue, -earliestReminder(policy));
-  const reminder = day > facts.today ? day : tomorrow;
-  return entry !== null && entry < reminder ? entry : reminder;
-}
-
 function advance(state: CaseState, sev: Severity, today: string): CaseState {
   const delinquent = sev.level !== CURRENT && sev.level !== GRACE;
   let caseId = state.case_id;

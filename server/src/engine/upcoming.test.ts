@@ -1,0 +1,45 @@
+import { PolicyDocument } from '@arrears/shared';
+import type { Hold, LeaseFacts } from './facts.ts';
+import { EngineHarness, leaseFacts, rent } from './testing/facts-fixture.ts';
+
+const policy = PolicyDocument.parse({
+  id: 'upcoming',
+  name: 'upcoming',
+  levels: [
+    { id: 'L1', days: { min: 1 }, steps: [{ id: 'l1-email', day: 2, action: 'email' }] },
+    {
+      id: 'L2',
+      days: { min: 10 },
+      steps: [
+        { id: 'l2-placement', day: 20, action: 'placement' },
+        { id: 'l2-letter', day: 25, action: 'letter' },
+      ],
+    },
+  ],
+  late_fees: { enabled: false },
+});
+
+const hold = (kind: Hold['kind']): Hold => ({
+  id: kind,
+  kind,
+  status: 'active',
+  starts_on: '2026-03-10',
+  ends_on: null,
+  terms: kind === 'bankruptcy' ? { chapter: 13 } : {},
+  created_by: 'counsel-1',
+});
+
+function next(holds: Hold[]) {
+  const facts: LeaseFacts = { ...leaseFacts('2026-03-15', { open_charges: [rent('2026-03-01')] }), holds };
+  return new EngineHarness(policy).evaluate(facts).next_action;
+}
+
+test('the next action is the next policy step not yet on record', () => {
+  expect(next([])).toEqual({ type: 'placement', on: '2026-03-21' });
+});
+
+test('a bankruptcy stay or a deceased hold leaves no next action; an SCRA hold skips the legal steps', () => {
+  expect(next([hold('bankruptcy')])).toBeNull();
+  expect(next([hold('deceased')])).toBeNull();
+  expect(next([hold('scra')])).toEqual({ type: 'letter', on: '2026-03-26' });
+});

@@ -1,0 +1,43 @@
+import type { PolicyDocument } from '@arrears/shared';
+import { addDays } from './days.ts';
+import type { LeaseFacts } from './facts.ts';
+import type { KnownEffects } from './known.ts';
+import { isLegalAction } from './notices.ts';
+import { earliestReminder, nextRentDueOn, rentDueOn } from './reminders.ts';
+import { datedSteps, stepKey } from './steps.ts';
+
+// What comes next for a lease: its next policy step, and the day the engine wants to look again.
+
+/** The next policy step of the anchor not yet on record, skipping legal ones when `skipLegal` (an SCRA hold). */
+export function nextStep(
+  policy: PolicyDocument,
+  facts: LeaseFacts,
+  anchor: string,
+  known: KnownEffects,
+  skipLegal: boolean,
+) {
+  for (const s of datedSteps(policy, facts, anchor)) {
+    if (s.day <= facts.today || known.has(stepKey(facts.lease.id, s.step.id, anchor))) continue;
+    if (skipLegal && isLegalAction(s.step.action, s.step.action === 'notice' ? s.step.notice : undefined)) continue;
+    return s;
+  }
+  return undefined;
+}
+
+/**
+ * The day the engine wants to evaluate the lease again (its timer): tomorrow while anything is
+ * open, held or pending; else the next ledger entry or the next rent reminder, whichever is first.
+ */
+export function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: KnownEffects): string | null {
+  const tomorrow = addDays(facts.today, 1);
+  if (facts.open_charges.length > 0) return tomorrow;
+  if (facts.holds.some((h) => h.status === 'active' || h.status === 'awaiting_approval')) return tomorrow;
+  if (known.some((e) => e.status === 'scheduled' || e.status === 'awaiting_approval')) return tomorrow;
+  const entry = facts.next_entry_on ?? null;
+  if (policy.reminders.length === 0 || facts.lease.autopay || facts.lease.moved_out_on) return entry;
+  const thisMonth = rentDueOn(facts.today, facts.lease.due_day);
+  const nextDue = thisMonth > facts.today ? thisMonth : nextRentDueOn(facts.today, facts.lease.due_day);
+  const day = addDays(nextDue, -earliestReminder(policy));
+  const reminder = day > facts.today ? day : tomorrow;
+  return entry !== null && entry < reminder ? entry : reminder;
+}
