@@ -185,9 +185,12 @@ export function handleApproval(
   if (!target || target.status !== 'awaiting_approval') return record('nothing_awaiting_approval');
   if (target.drafted_by === event.actor.id) return record('drafter_cannot_approve');
   const approver = String(target.payload.approver ?? 'manager');
-  const allowed = approver === 'counsel' ? ['counsel'] : ['manager', 'counsel', 'admin'];
+  // Counsel must approve what an unverified rule governs; stopping it (a rejection) sends
+  // nothing, so any approver may.
+  const counselOnly = approver === 'counsel' && event.decision === 'approve';
+  const allowed = counselOnly ? ['counsel'] : ['manager', 'counsel', 'admin'];
   if (!allowed.includes(event.actor.role))
-    return record(approver === 'counsel' ? 'counsel_approval_required' : 'role_not_permitted');
+    return record(counselOnly ? 'counsel_approval_required' : 'role_not_permitted');
   if (event.decision === 'reject') {
     update(target.key, 'rejected', event.reason ?? 'rejected', event.actor.id);
     return;
