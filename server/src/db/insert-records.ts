@@ -8,6 +8,9 @@ import { prepared } from './prepared.ts';
  */
 export type ColumnValues = Readonly<Record<string, unknown>>;
 
+/** Statement names by SQL text: a few per table and column set, hashed once. */
+const names = new Map<string, string>();
+
 /**
  * Inserts rows through ONE jsonb parameter, converted by the table's own row type
  * (`jsonb_populate_recordset(null::table, …)`), as a named prepared statement. A multi-row
@@ -31,7 +34,9 @@ export async function insertRecords<T = unknown>(
   const list = columns.join(', ');
   const sql = `insert into ${table} (${list})
     select ${list} from jsonb_populate_recordset(null::${table}, cast(? as jsonb)) ${tail}`;
-  const name = `arrears_ins_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+  let name = names.get(sql);
+  if (name === undefined)
+    names.set(sql, (name = `arrears_ins_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 16)}`));
   const result = await prepared(trx, name, trx.raw<{ rows: T[] }>(sql, [JSON.stringify(rows)]));
   return result.rows;
 }
