@@ -6,3 +6,4 @@ export * from './money.ts';
 export * from './policy.ts';
 export * from './scenario.ts';
 export * from './runner.ts';
+export * from './org-settings.ts';

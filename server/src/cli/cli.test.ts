@@ -43,6 +43,7 @@ test('--help on every command', () => {
     ['scan'],
     ['audit', 'verify'],
     ['org', 'create'],
+    ['org', 'settings'],
     ['provider', 'set'],
   ]) {
     const r = arrears(...cmd, '--help');
@@ -157,4 +158,35 @@ test('provider credentials: stored sealed, listed by name, never printed, remova
   });
   expect(run('provider', 'remove', 'accounting', '--org', 'acme').code).toBe(0);
   expect(run('provider', 'remove', 'accounting', '--org', 'acme')).toMatchObject({ code: 1 });
+});
+
+test('org settings: shown with defaults, changed with --set/--unset, bad input refused by path', () => {
+  const shown = arrears('org', 'settings', '--org', 'acme');
+  expect(shown.code).toBe(0);
+  expect(shown.out).toMatch(/scan_overdue_days\s+\[5,10,30\]/);
+  const set = arrears(
+    'org',
+    'settings',
+    '--org',
+    'acme',
+    '--set',
+    'scan_overdue_days=[7,3]',
+    '--set',
+    'policies.commercial=default-commercial',
+    '--json',
+  );
+  expect(set.code).toBe(0);
+  const view = JSON.parse(set.out);
+  expect(view.settings.scan_overdue_days).toEqual([3, 7]);
+  expect(view.settings.policies).toEqual({ commercial: 'default-commercial' });
+  expect(Object.keys(view.changed).sort()).toEqual(['policies', 'scan_overdue_days']);
+  const unset = arrears('org', 'settings', '--org', 'acme', '--unset', 'scan_overdue_days');
+  expect(unset.out).toMatch(/1 changed/);
+  expect(unset.out).toMatch(/scan_overdue_days\s+\[5,10,30\]\s+\(was \[3,7\]\)/);
+  const bad = arrears('org', 'settings', '--org', 'acme', '--set', 'scan_overdue_dayz=3', '--set', 'fee_review=maybe');
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/Settings not changed:/);
+  expect(bad.err).toMatch(/settings\.scan_overdue_dayz: unknown setting/);
+  expect(bad.err).toMatch(/settings\.fee_review: /);
+  expect(bad.err).not.toMatch(/at .*\.ts:\d+/);
 });

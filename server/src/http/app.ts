@@ -10,6 +10,7 @@ import { buildOpenApi, type RouteDoc } from './openapi.ts';
 import { healthDocs, healthRoutes } from './routes/health.ts';
 import { leaseDocs, leaseRoutes } from './routes/leases.ts';
 import { ledgerDocs, ledgerRoutes } from './routes/ledger.ts';
+import { orgSettingsDocs, orgSettingsRoutes } from './routes/org-settings.ts';
 import { outboxDocs, outboxRoutes } from './routes/outbox.ts';
 import { triggerDocs, triggerRoutes } from './routes/triggers.ts';
 import type { PgBoss } from 'pg-boss';
@@ -22,6 +23,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...ledgerDocs,
   ...triggerDocs,
   ...outboxDocs,
+  ...orgSettingsDocs,
 ];
 
 export interface AppDeps {
@@ -53,6 +55,7 @@ export function createApp({ db, clock, logger, boss, webhooks }: AppDeps): Expre
   app.use(ledgerRoutes(db, clock));
   app.use(triggerRoutes(db, clock));
   app.use(outboxRoutes(db, boss));
+  app.use(orgSettingsRoutes(db, clock));
 
   app.use((req) => {
     throw new AppError('not_found', `No route for ${req.method} ${req.path}`);

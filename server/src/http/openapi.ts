@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '@arrears/shared';
 
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** OpenAPI path syntax: `/v1/leases/{id}`. */
   path: string;
   summary: string;

@@ -3,9 +3,10 @@ import { systemClock } from '../../clock.ts';
 import { appendAudit } from '../../audit/append.ts';
 import { issueApiKey } from '../../orgs/api-keys.ts';
 import { resolveOrg, UsageError, withDatabase } from '../context.ts';
+import { registerOrgSettings } from './org-settings.ts';
 
 export function registerOrg(program: Command): void {
-  const org = program.command('org').description('Orgs (customer companies) and their API keys.');
+  const org = program.command('org').description('Orgs (customer companies), their settings and API keys.');
   org
     .command('create')
     .description('Create an org.')
@@ -54,4 +55,5 @@ export function registerOrg(program: Command): void {
         process.stdout.write(`${issued.key}\n`);
       });
     });
+  registerOrgSettings(org);
 }
