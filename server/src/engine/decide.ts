@@ -9,7 +9,7 @@ import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { activeHolds, holdOutcome, scraHold, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
-import { movedOut, POSSESSION_NOTICES } from './notices.ts';
+import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 
@@ -354,12 +354,18 @@ function cancelPossession(known: KnownEffects, update: Update): void {
   }
 }
 
+/**
+ * A demand notice whose charges are all paid is cured. Only the notices that demand something:
+ * a validation notice or New York's rent-not-received notice informs, and stays `sent`.
+ */
 function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): void {
   // Which notices the loop below cures is decided by the entries as they are before it: when
   // none qualifies, it changes nothing (most leases: no notice, or its charges still open).
   const openCharges = facts.open_charges;
+  const curable = (effect: KnownEffect) =>
+    effect.type === 'notice' && effect.status === 'sent' && LEGAL_NOTICES.includes(effect.payload.notice as never);
   const cured = (effect: KnownEffect) => {
-    if (effect.type !== 'notice' || effect.status !== 'sent') return false;
+    if (!curable(effect)) return false;
     const charges = (effect.payload.charges as string[] | undefined) ?? [];
     if (charges.length === 0) return false;
     return !charges.some((id) => openCharges.some((c) => c.external_id === id));
@@ -367,7 +373,7 @@ function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): vo
   if (!known.some(cured)) return;
   const open = new Set(facts.open_charges.map((c) => c.external_id));
   for (const effect of [...known.values()]) {
-    if (effect.type !== 'notice' || effect.status !== 'sent') continue;
+    if (!curable(effect)) continue;
     const charges = (effect.payload.charges as string[] | undefined) ?? [];
     if (charges.length === 0 || charges.some((id) => open.has(id))) continue;
     update(effect.key, 'cured', 'demanded_amount_paid');
