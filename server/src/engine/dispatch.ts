@@ -34,6 +34,8 @@ export function dispatchDecision(
   facts: LeaseFacts,
   now: Date,
   guard: ContactGuard,
+  /** The lease's effects as recorded (a notice already running makes a second one moot). */
+  known: readonly KnownEffect[] = [],
 ): DispatchOutcome {
   // Internal work (the CRM record, an agent's task) is never a contact, and a receipt for money
   // taken is owed whatever else is going on: holds and balance checks do not stop them.
@@ -76,6 +78,11 @@ export function dispatchDecision(
       if (!plan.ok) return { status: 'blocked', reason: plan.reason, ...(plan.rule ? { rule: plan.rule } : {}) };
       if (plan.terms.amount_demanded_cents <= 0 && plan.terms.notice !== 'validation')
         return { status: 'cancelled', reason: 'nothing_owed' };
+      // The same notice for the same charges is already served and its period still runs (a
+      // policy's draft approved after an agent's own request was served, say): serving it again
+      // would give the tenant two deadlines for one debt.
+      if (known.some((other) => runsFor(other, effect.key, plan.terms)))
+        return { status: 'suppressed', reason: 'notice_already_running' };
       return { status: 'sent', payload: { ...plan.terms } };
     }
     case 'referral':
@@ -113,4 +120,12 @@ export function dispatchDecision(
     }
   }
   return { status: 'sent' };
+}
+
+/** Whether `other` is a served notice of the same kind, still running, demanding all `terms` does. */
+function runsFor(other: KnownEffect, key: string, terms: NoticeTerms): boolean {
+  if (other.key === key || other.type !== 'notice' || other.status !== 'sent') return false;
+  if (other.payload.notice !== terms.notice || String(other.payload.expires_on) < terms.served_on) return false;
+  const demanded = (other.payload.charges as string[] | undefined) ?? [];
+  return terms.charges.every((id) => demanded.includes(id));
 }

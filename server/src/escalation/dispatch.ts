@@ -151,7 +151,7 @@ export async function dispatchIn(
   const effect: KnownEffect = toKnownEffect(row);
   // The lease's context may have been read ahead for the batch (once: a second effect of the
   // lease reads afresh and sees what the first one wrote).
-  const { facts, track, orgSettings, cards } =
+  const { facts, known, track, orgSettings, cards } =
     takeReadAhead(trx, row.lease_id, now) ?? (await loadLeaseContext(trx, orgId, row.lease_id, now));
   // A lease that never had a case (a flag, a status change) dispatches under the policy its
   // first case would pin.
@@ -159,7 +159,7 @@ export async function dispatchIn(
     ? { id: track.policy_id, version: track.policy_version ?? undefined }
     : orgPolicyFor(facts.lease.kind, orgSettings);
   const policy = await loadPolicy(trx, orgId, pin.id, pin.version);
-  const outcome = dispatchDecision(policy.document, effect, facts, now, scope.guard);
+  const outcome = dispatchDecision(policy.document, effect, facts, now, scope.guard, known);
   const audit = (action: string, data: Record<string, unknown>, subjectId = key) =>
     appendAudit(trx, {
       orgId,
