@@ -82,7 +82,7 @@ export function dispatchDecision(
       // policy's draft approved after an agent's own request was served, say): serving it again
       // would give the tenant two deadlines for one debt.
       if (known.some((other) => runsFor(other, effect.key, plan.terms)))
-        return { status: 'suppressed', reason: 'notice_already_running' };
+        return { status: 'suppressed', reason: 'notice_already_served' };
       return { status: 'sent', payload: { ...plan.terms } };
     }
     case 'referral':

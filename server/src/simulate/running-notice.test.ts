@@ -26,7 +26,7 @@ test('a second pay-or-quit for the same rent while the first runs is suppressed;
   const notices = actionsOf(running, 'L1', 'notice');
   expect(notices.map((n) => [n.id, n.status, n.reason ?? null, n.served_on ?? null])).toEqual([
     ['L1:request:PQ-1:notice', 'sent', null, '2026-03-24'],
-    ['L1:pay-or-quit:2026-03-01:notice', 'suppressed', 'notice_already_running', null],
+    ['L1:pay-or-quit:2026-03-01:notice', 'suppressed', 'notice_already_served', null],
   ]);
   const first = notices[0]!;
   expect(first.expires_on).toBe('2026-03-27');

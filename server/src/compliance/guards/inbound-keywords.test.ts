@@ -23,16 +23,30 @@ test.each([
   'STOP. Unsubscribe.',
   'cancel text messages',
   'stop 🛑',
+  'ALTO',
+  'No más',
+  'no mas mensajes',
+  'Cancelar por favor',
+  'Por favor, pare',
+  'BAJA',
+  'basta ya',
 ])('%j is an opt-out', (body) => {
   expect(classifyInbound(body)).toBe('opt_out');
 });
 
-test.each(['help', 'HELP', 'I need help', 'HELP me', 'Can you help?', 'info', 'stop? I need help'])(
-  '%j asks for help',
-  (body) => {
-    expect(classifyInbound(body)).toBe('help');
-  },
-);
+test.each([
+  'help',
+  'HELP',
+  'I need help',
+  'HELP me',
+  'Can you help?',
+  'info',
+  'stop? I need help',
+  'Necesito ayuda',
+  'AYÚDENME por favor',
+])('%j asks for help', (body) => {
+  expect(classifyInbound(body)).toBe('help');
+});
 
 test.each([
   'can someone call me',
@@ -45,6 +59,9 @@ test.each([
   '   ',
   'stopping by the office tomorrow',
   'helpful, thanks',
+  'para el lunes pago',
+  'no puedo pagar hasta el viernes',
+  'cancelar mi contrato',
 ])('%j is for a person to read', (body) => {
   expect(classifyInbound(body)).toBe('other');
 });

@@ -14,19 +14,41 @@ import { TCPA_REVOCATION_KEYWORDS } from '../rules/federal-contact.ts';
  * `help`: the word "help" anywhere ("I need help", "HELP me"), or "info" alone (the carriers'
  * HELP synonym). A request to be called ("can someone call me") is `other`: a person reads it.
  * Opt-out wins over help only when the message is an opt-out by the rule above.
+ *
+ * Spanish too, by the same rules: the FCC's words are its examples of a reasonable revocation,
+ * and a reasonable person reads "Alto", "No más" or "Cancelar por favor" from a Spanish-speaking
+ * tenant as one ("Necesito ayuda" as a call for help). Accents are ignored ("mas" = "más").
  */
 
 export type InboundIntent = 'opt_out' | 'help' | 'other';
 
 export const OPT_OUT_KEYWORDS: readonly string[] = TCPA_REVOCATION_KEYWORDS;
 
+/** The same revocation in Spanish, accents removed ("no más" → "no mas"). */
+export const SPANISH_OPT_OUT_KEYWORDS: readonly string[] = [
+  'alto',
+  'para',
+  'parar',
+  'pare',
+  'basta',
+  'detener',
+  'cancelar',
+  'cancela',
+  'baja',
+  'no mas',
+  'desuscribir',
+];
+
+const HELP_WORDS = new Set(['help', 'ayuda', 'ayudame', 'ayudeme', 'ayudenme', 'ayudar', 'auxilio']);
+
 /** Carrier-standard spellings of the FCC words. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
   optout: ['opt', 'out'],
   stopall: ['stop'],
+  nomas: ['no', 'mas'],
 };
 
-const LEADING = new Set(['please', 'pls', 'plz']);
+const LEADING = new Set(['please', 'pls', 'plz', 'por', 'favor']);
 const TAIL = new Set([
   ...LEADING,
   'thanks',
@@ -46,14 +68,25 @@ const TAIL = new Set([
   'calls',
   'calling',
   'contacting',
+  'gracias',
+  'ya',
+  'mensajes',
+  'mensaje',
+  'textos',
+  'texto',
+  'llamadas',
+  'llamar',
 ]);
 
 // Longest first, so "opt out" is tried as a phrase before any one-word keyword.
-const PHRASES = OPT_OUT_KEYWORDS.map((keyword) => keyword.split(' ')).sort((a, b) => b.length - a.length);
+const PHRASES = [...OPT_OUT_KEYWORDS, ...SPANISH_OPT_OUT_KEYWORDS]
+  .map((keyword) => keyword.split(' '))
+  .sort((a, b) => b.length - a.length);
 
 function words(body: string): string[] {
   return body
-    .normalize('NFKC')
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s]+/gu, ' ')
     .split(/\s+/)
@@ -84,6 +117,6 @@ function isOptOut(tokens: readonly string[]): boolean {
 export function classifyInbound(body: string): InboundIntent {
   const tokens = words(body);
   if (isOptOut(tokens)) return 'opt_out';
-  if (tokens.includes('help') || (tokens.length === 1 && tokens[0] === 'info')) return 'help';
+  if (tokens.some((token) => HELP_WORDS.has(token)) || (tokens.length === 1 && tokens[0] === 'info')) return 'help';
   return 'other';
 }
