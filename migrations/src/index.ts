@@ -6,6 +6,7 @@ import { openItems } from './005_open_items.ts';
 import { auditChainPerCommit } from './006_audit_chain_per_commit.ts';
 import { auditIntake } from './007_audit_intake.ts';
 import { allocationReferences } from './008_allocation_references.ts';
+import { ledgerLeaseReferences } from './009_ledger_lease_references.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   auditChainPerCommit,
   auditIntake,
   allocationReferences,
+  ledgerLeaseReferences,
 ];
