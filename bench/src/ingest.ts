@@ -201,7 +201,7 @@ export async function run(options: BenchOptions): Promise<void> {
       ],
       [
         '(a2) COPY into ledger_entries',
-        `${int(ledgerCopyRate)} rows/s  (the table's own indexes, checks and foreign key; no idempotency, no allocation)`,
+        `${int(ledgerCopyRate)} rows/s  (the table's own indexes, checks and lease reference trigger; no idempotency, no allocation)`,
       ],
       ...results.map(
         (r) =>

@@ -4,7 +4,7 @@ import { allowBeforeCommit, runBeforeCommit } from './before-commit.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { createKnex } from './knex.ts';
 import { migrateToLatest } from './migrate.ts';
-import { takeWork, type OutboxRelay } from './outbox.ts';
+import { takeWork, type AfterCommit, type OutboxRelay } from './outbox.ts';
 import { allowPreparedStatements } from './prepared.ts';
 
 export type Trx = Knex.Transaction;
@@ -81,8 +81,9 @@ export function createDatabase(
     appRole,
     createdFresh: false,
     relay: undefined,
-    withOrg: (orgId, fn) =>
-      knex.transaction(async (trx) => {
+    withOrg: async (orgId, fn) => {
+      const after: { commit?: AfterCommit } = {};
+      const result = await knex.transaction(async (trx) => {
         // Both settings are transaction-local: they vanish at commit or rollback, so a pooled
         // connection never carries one org's scope into the next caller's work.
         await trx.raw(`select set_config('app.org_id', ?, true), set_config('role', ?, true)`, [orgId, appRole]);
@@ -90,13 +91,21 @@ export function createDatabase(
         allowBeforeCommit(trx);
         const result = await fn(trx);
         const work = takeWork(trx);
-        if (work.length > 0 && db.relay) await db.relay(trx, work);
+        if (work.length > 0 && db.relay) after.commit = (await db.relay(trx, work)) ?? undefined;
         // Last: the held-back rows, the audit chain's (which locks the org's chain head) at the very end.
         await runBeforeCommit(trx);
         // A flush that noted work would lose it (the relay ran): refuse rather than commit without it.
         if (takeWork(trx).length > 0) throw new Error('work was noted after the outbox relay ran');
         return result;
-      }),
+      });
+      if (after.commit)
+        await after
+          .commit()
+          .catch((error: unknown) =>
+            process.emitWarning(`after commit: ${(error as Error).message}`, 'ArrearsWarning'),
+          );
+      return result;
+    },
     close,
   };
   return db;

@@ -17,7 +17,13 @@ export type OutboxItem =
   | { kind: 'evaluate'; orgId: string; leaseId: string; cause: string; at?: Date }
   | { kind: 'webhook'; orgId: string; source: string; eventId: string };
 
-export type OutboxRelay = (trx: Trx, items: OutboxItem[]) => Promise<void>;
+/**
+ * Enqueues a transaction's work inside it. It may hand back what to do once the transaction has
+ * committed (the runner keeps the job table's planner statistics current), which `withOrg` runs
+ * after COMMIT; a failure there is reported, never the caller's failure.
+ */
+export type OutboxRelay = (trx: Trx, items: OutboxItem[]) => Promise<AfterCommit | void>;
+export type AfterCommit = () => Promise<void>;
 
 const pending = new WeakMap<Trx, OutboxItem[]>();
 

@@ -12,16 +12,20 @@ beforeAll(async () => {
   db = await openTestDatabase('lease_refs');
   await seedOrg(db, 'org-a', [{ id: 'P1' }], [{ id: 'L1' }, { id: 'EMPTY' }]);
   await seedOrg(db, 'org-b', [{ id: 'P1' }], [{ id: 'B1' }]);
-  await ingestLedgerEvents(db, { orgId: 'org-a', source: 'api', actor: 'test', now: NOW }, [
+  const result = await ingestLedgerEvents(db, { orgId: 'org-a', source: 'api', actor: 'test', now: NOW }, [
     {
-      kind: 'charge',
-      charge_type: 'rent',
-      lease_id: 'L1',
-      external_id: 'R1',
-      amount_cents: 1000,
-      effective_on: '2026-03-01',
+      row: 1,
+      value: {
+        kind: 'charge',
+        charge_type: 'rent',
+        lease_id: 'L1',
+        external_id: 'R1',
+        amount_cents: 1000,
+        effective_on: '2026-03-01',
+      },
     },
   ]);
+  expect(result.inserted).toBe(1);
 });
 afterAll(() => db.close());
 

@@ -43,6 +43,13 @@ export function transactionAdapter(trx: Trx): IDatabase {
   };
 }
 
+const started = new WeakMap<PgBoss, { db: Database; schema: string }>();
+
+/** The database and jobs schema a pg-boss started by `startBoss` runs on. */
+export function bossSchema(boss: PgBoss): { db: Database; schema: string } | undefined {
+  return started.get(boss);
+}
+
 export async function startBoss(db: Database, options: BossOptions): Promise<PgBoss> {
   const embedded = db.kind === 'embedded';
   const expire = options.expireInSeconds ?? 300;
@@ -73,6 +80,7 @@ export async function startBoss(db: Database, options: BossOptions): Promise<PgB
       await ensureQueues(boss, expire);
       await grantToAppRole(db, trx, options.schema);
     });
+  started.set(boss, { db, schema: options.schema });
   return boss;
 }
 

@@ -1,6 +1,7 @@
 import type { PgBoss, JobInsert } from 'pg-boss';
 import type { OutboxRelay } from '../db/outbox.ts';
-import { transactionAdapter } from './boss.ts';
+import { bossSchema, transactionAdapter } from './boss.ts';
+import { noteJobWrites } from './job-statistics.ts';
 import { jobId } from './ids.ts';
 import { JOBS } from './jobs.ts';
 
@@ -9,6 +10,7 @@ import { JOBS } from './jobs.ts';
  * and their dispatch jobs, the ledger rows and their evaluations, commit together or not at all.
  */
 export function bossRelay(boss: PgBoss): OutboxRelay {
+  const started = bossSchema(boss);
   return async (trx, items) => {
     const dispatch: JobInsert[] = [];
     const timers: JobInsert[] = [];
@@ -47,5 +49,8 @@ export function bossRelay(boss: PgBoss): OutboxRelay {
     if (timers.length) await boss.insert(JOBS.timer.queue, timers, { db });
     if (webhooks.length) await boss.insert(JOBS.webhook.queue, webhooks, { db });
     if (evaluate.size) await boss.insert(JOBS.evaluate.queue, [...evaluate.values()], { db });
+    const jobs = dispatch.length + timers.length + webhooks.length + evaluate.size;
+    // Committed: the job table's statistics follow what was enqueued (job-statistics.ts).
+    if (started && jobs > 0) return () => noteJobWrites(started.db, started.schema, jobs);
   };
 }
