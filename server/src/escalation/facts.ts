@@ -49,21 +49,9 @@ with l as (
 select
   l.id as lease_id,
   to_jsonb(l) as lease,
-  (select coalesce(jsonb_agg(c order by c.id), '[]') from (
-     select e.id, e.external_id, e.charge_type, to_char(e.due_on, 'YYYY-MM-DD') as due_on,
-            to_char(e.effective_on, 'YYYY-MM-DD') as effective_on, e.amount_cents
-     from ledger_entries e
-     where e.org_id = :org and e.lease_id = l.id and e.kind = 'charge' and e.effective_on <= l.today) c) as charges,
-  (select coalesce(sum(case e.kind when 'charge' then e.amount_cents when 'reversal' then e.amount_cents
-                                   else -e.amount_cents end), 0)::int8
-     from ledger_entries e
-     where e.org_id = :org and e.lease_id = l.id and e.effective_on <= l.today) as balance,
-  (select coalesce(jsonb_agg(c order by c.effective_on, c.id), '[]') from (
-     select e.id, e.external_id, e.kind, e.amount_cents, to_char(e.effective_on, 'YYYY-MM-DD') as effective_on,
-            r.external_id as reverses, e.memo as reason, e.source
-     from ledger_entries e
-     left join ledger_entries r on r.id = e.reverses_id
-     where e.org_id = :org and e.lease_id = l.id and e.kind <> 'charge' and e.effective_on <= l.today) c) as credits,
+  ledger.charges,
+  ledger.balance,
+  ledger.credits,
   (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.kind, 'role', lt.role) order by lt.tenant_id), '[]')
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
@@ -87,12 +75,33 @@ select
   (select coalesce(jsonb_agg(ce.at order by ce.at), '[]') from case_events ce
      where ce.org_id = :org and ce.case_id = l.id and ce.type = 'conversation') as conversations,
   ${TRACK_SQL},
-  (select to_char(min(e.effective_on), 'YYYY-MM-DD') from ledger_entries e
-     where e.org_id = :org and e.lease_id = l.id and e.effective_on > l.today) as next_entry_on,
-  (select coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD')), '[]') from ledger_entries e
-     where e.org_id = :org and e.lease_id = l.id and e.kind = 'charge' and e.charge_type = 'rent'
-       and e.due_on >= l.today) as posted_rent_due
+  ledger.next_entry_on,
+  ledger.posted_rent_due
 from l
+-- The lease's ledger, read once for everything the engine takes from it.
+cross join lateral (
+  select
+    coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'external_id', e.external_id, 'charge_type', e.charge_type,
+                                          'due_on', to_char(e.due_on, 'YYYY-MM-DD'),
+                                          'effective_on', to_char(e.effective_on, 'YYYY-MM-DD'),
+                                          'amount_cents', e.amount_cents) order by e.id)
+               filter (where e.kind = 'charge' and e.effective_on <= l.today), '[]') as charges,
+    coalesce(sum(case e.kind when 'charge' then e.amount_cents when 'reversal' then e.amount_cents
+                             else -e.amount_cents end) filter (where e.effective_on <= l.today), 0)::int8 as balance,
+    coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'external_id', e.external_id, 'kind', e.kind,
+                                          'amount_cents', e.amount_cents,
+                                          'effective_on', to_char(e.effective_on, 'YYYY-MM-DD'),
+                                          'reverses', r.external_id, 'reason', e.memo, 'source', e.source)
+                       order by e.effective_on, e.id)
+               filter (where e.kind <> 'charge' and e.effective_on <= l.today), '[]') as credits,
+    to_char(min(e.effective_on) filter (where e.effective_on > l.today), 'YYYY-MM-DD') as next_entry_on,
+    coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD'))
+               filter (where e.kind = 'charge' and e.charge_type = 'rent' and e.due_on >= l.today), '[]')
+      as posted_rent_due
+  from ledger_entries e
+  left join ledger_entries r on r.id = e.reverses_id
+  where e.org_id = :org and e.lease_id = l.id
+) ledger
 left join lateral (
   select t.id, t.phone_timezone from lease_tenants lt
   join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
@@ -140,7 +149,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v3',
+    'arrears_lease_contexts_v4',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
