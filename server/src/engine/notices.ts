@@ -72,8 +72,20 @@ export function planNotice(
   const chosen = channels ?? [...(rule.params.default_channels ?? [allowed[0]!])];
   if (chosen.some((channel) => !allowed.includes(channel)))
     return { ok: false, reason: 'channel_not_permitted', rule: ruleRef(rule) };
+  // A demand (pay-or-quit, 14-day demand, notice to vacate, notice of default) asks only for
+  // what is late on the day of service: a charge due that day is not yet unpaid, and rent within
+  // the lease's grace days is not late (ERPNext shipped dunning on the due date itself). An
+  // understated demand is valid; an overstated one makes the notice defective. A notice that
+  // informs (validation, rent not received) states what is owed.
+  const demand = LEGAL_NOTICES.includes(notice);
+  const lateOn = (c: LeaseFacts['open_charges'][number]) =>
+    !demand
+      ? c.due_on <= servedOn
+      : c.charge_type === 'rent'
+        ? addCalendarDays(c.due_on, facts.lease.grace_days) < servedOn
+        : c.due_on < servedOn;
   const inDemand = (c: LeaseFacts['open_charges'][number]) =>
-    c.due_on <= servedOn && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
+    lateOn(c) && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
   // Rent only: the open charges are read rent-first, so rent a payment would have paid but for
   // an older fee is not demanded as rent (an overstated rent demand makes the notice defective).
   const demanded = facts.open_charges.filter(inDemand);

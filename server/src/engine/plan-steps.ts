@@ -26,14 +26,20 @@ function stepOffsets(policy: PolicyDocument): Map<string, number> {
 /**
  * The key a step's next attempt uses: its own key, or — when a cure cancelled every earlier
  * attempt before it reached anyone — the next `#n` suffix. Null when an attempt stands (sent,
- * pending, suppressed for a reason): a step never reaches the tenant twice.
+ * pending, suppressed for a reason): a step never reaches the tenant twice. One suppression is
+ * not final: a notice that had nothing to demand (only fees past due where the law demands rent,
+ * or the rent all disputed) is looked at again (`retry`) and drafted under the next suffix once
+ * it demands something — new rent come due under the same anchor, a dispute resolved.
  */
-function armedKey(key: string, known: KnownEffects): string | null {
+function armedKey(key: string, known: KnownEffects): { key: string; retry: boolean } | null {
+  let retry = false;
   for (let attempt = 1; ; attempt++) {
     const candidate = attempt === 1 ? key : `${key}#${attempt}`;
     const effect = known.get(candidate);
-    if (!effect) return candidate;
-    if (!(effect.status === 'cancelled' && effect.reason === 'cured')) return null;
+    if (!effect) return { key: candidate, retry };
+    if (effect.status === 'cancelled' && effect.reason === 'cured') retry = false;
+    else if (effect.status === 'suppressed' && effect.reason === 'nothing_to_demand') retry = true;
+    else return null;
   }
 }
 
@@ -84,8 +90,9 @@ export function planSteps(
   for (const planned of datedSteps(policy, facts, anchor)) {
     if (planned.rank > rank) continue;
     if (planned.day > facts.today) break;
-    const key = armedKey(stepKey(facts.lease.id, planned.step.id, anchor), known);
-    if (key === null) continue;
+    const armed = armedKey(stepKey(facts.lease.id, planned.step.id, anchor), known);
+    if (armed === null) continue;
+    const { key, retry } = armed;
     if (state.anchor_since && planned.day < state.anchor_since) continue;
     const { step } = planned;
     // The tenant moved out: a notice for possession or an eviction referral makes no sense;
@@ -220,6 +227,8 @@ export function planSteps(
         continue;
       }
       if (plan.terms.amount_demanded_cents <= 0 && LEGAL_NOTICES.includes(step.notice!)) {
+        // Still nothing: the suppression on record says so once.
+        if (retry) continue;
         // Only fees are past due and this notice may demand rent only (California): nothing to serve.
         create({
           ...base,
