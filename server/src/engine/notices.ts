@@ -103,7 +103,10 @@ export function planNotice(
   } else {
     expires = addDays(servedOn, rule.params.period_days, rule.params.counting, rule.params.calendar);
   }
-  if (notice === 'notice_to_vacate' && facts.property.cares_covered) {
+  // A covered dwelling's tenant may not be required to vacate within 30 days of a notice to
+  // vacate; a pay-or-quit or a 14-day demand is one too (it ends in possession), as courts have
+  // read 9058(c) for nonpayment cases: its period runs at least 30 days.
+  if (POSSESSION_NOTICES.includes(notice) && facts.property.cares_covered) {
     const earliest = addCalendarDays(servedOn, CARES_NOTICE_TO_VACATE.params.min_days);
     if (earliest > expires) expires = earliest;
     also.push(ruleRef(CARES_NOTICE_TO_VACATE));
