@@ -13,7 +13,7 @@ import type { Database } from '../db/database.ts';
  *
  * So, like db/statistics.ts for our own tables: after a transaction whose relay enqueued jobs
  * commits, the table is analysed once the jobs enqueued since the last ANALYZE reach a quarter
- * of its rows (at least 1,000). A quarter, not db/statistics.ts's doubling, because completed
+ * of its rows (at least 1,000, at most 5,000). A quarter, not db/statistics.ts's doubling, because completed
  * jobs stay in the table for their retention: a burst of new work is small beside them, and
  * it is the burst the fetch has to be planned for. One ANALYZE at a time per table.
  */
@@ -27,6 +27,11 @@ const counters = new WeakMap<Database, Map<string, Counter>>();
 
 const SHARE = 0.25;
 const AT_LEAST = 1000;
+/**
+ * However large the table: the bad plan's cost grows with the queued jobs the statistics do not
+ * show, not with the table, and ANALYZE samples at most 30,000 rows, so its cost stays bounded.
+ */
+const AT_MOST = 5000;
 
 /**
  * What pg-boss's fetch filters, orders and probes on. Not the payloads and outputs (jsonb):
@@ -56,7 +61,7 @@ export async function noteJobWrites(db: Database, schema: string, jobs: number):
     bySchema.set(table, counter);
   }
   counter.since += jobs;
-  if (counter.running || counter.since < Math.max(AT_LEAST, counter.baseline * SHARE)) return;
+  if (counter.running || counter.since < Math.max(AT_LEAST, Math.min(AT_MOST, counter.baseline * SHARE))) return;
   const since = counter.since;
   const running = (async () => {
     try {
