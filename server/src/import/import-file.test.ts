@@ -143,7 +143,26 @@ test('progress is plain lines when the output is not a terminal', () => {
   );
   reporter.update({ bytes: 50, totalBytes: 100, rows: 10, inserted: 9, duplicates: 0, rejected: 1 });
   reporter.stop();
-  expect(text.split('\n')[0]).toBe('import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)');
+  // The final state once, not twice.
+  expect(text).toBe('import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)\n');
+});
+
+test('plain progress ends with the final state when the last update came between lines', () => {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c) => (text += String(c)));
+  const reporter = createProgressReporter(
+    Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream,
+    'import',
+    60_000,
+  );
+  reporter.update({ bytes: 50, totalBytes: 100, rows: 10, inserted: 9, duplicates: 0, rejected: 1 });
+  reporter.update({ bytes: 100, totalBytes: 100, rows: 20, inserted: 19, duplicates: 0, rejected: 1 });
+  reporter.stop();
+  expect(text.trim().split('\n')).toEqual([
+    'import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)',
+    'import: 100% 20 rows (19 new, 0 duplicate, 1 rejected)',
+  ]);
 });
 
 test('--strict over many chunks: reversals find payments of earlier chunks in the same transaction', async () => {

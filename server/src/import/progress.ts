@@ -42,7 +42,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream, label: string
   }
   let last = 0;
   let latest: ImportProgress | undefined;
+  let printed: ImportProgress | undefined;
   const print = (p: ImportProgress) => {
+    printed = p;
     const pct = p.totalBytes > 0 ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
     stream.write(
       `${label}: ${pct}% ${p.rows} rows (${p.inserted} new, ${p.duplicates} duplicate, ${p.rejected} rejected)\n`,
@@ -57,8 +59,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream, label: string
         print(p);
       }
     },
+    // The last state once more, unless it is the line already printed.
     stop: () => {
-      if (latest) print(latest);
+      if (latest && latest !== printed) print(latest);
     },
   };
 }
