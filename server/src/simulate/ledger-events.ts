@@ -48,3 +48,23 @@ export function depositCredit(lease: string, amountCents: number): Record<string
     memo: 'deposit applied',
   };
 }
+
+/**
+ * Ledger events delivered so far, by external id: the local day the first delivery took effect
+ * on, or null when it was refused before the ledger (a partial payment while a notice is open).
+ * The same id again, on any day, is a re-delivery of that event — a webhook delivered three
+ * times — and takes its first day, so only different content is a conflict.
+ */
+export class LedgerDeliveries {
+  private readonly first = new Map<string, string | null>();
+
+  /** The first delivery's day; null: refused before the ledger; undefined: not delivered yet. */
+  firstDay(record: Record<string, unknown>): string | null | undefined {
+    return this.first.get(String(record.external_id));
+  }
+
+  delivered(record: Record<string, unknown>, day: string | null): void {
+    const id = String(record.external_id);
+    if (!this.first.has(id)) this.first.set(id, day);
+  }
+}

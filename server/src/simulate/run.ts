@@ -8,11 +8,11 @@ import { evaluateLease, evaluateLeasesIn, type EscalationScope, type EvaluationI
 import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
-import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import { decideHoldApproval, enterHold, releaseHold } from './holds.ts';
 import { approvalTarget } from './approvals.ts';
-import { depositCredit, ledgerRecord } from './ledger-events.ts';
+import { depositCredit, LedgerDeliveries, ledgerRecord } from './ledger-events.ts';
+import { policyForKind } from './policy-for-kind.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, embeddedConfig, seedScenario, simulationImage } from './seed.ts';
 
@@ -77,6 +77,7 @@ class Simulation {
   /** Leases each hold id and each request id is used on (ids are unique per lease). */
   private readonly holdLeases = new Map<string, Set<string>>();
   private readonly requestLeases = new Map<string, Set<string>>();
+  private readonly deliveries = new LedgerDeliveries();
   private readonly roles: Map<string, UserRole>;
   private readonly scope: EscalationScope;
   private readonly db: Database;
@@ -236,11 +237,14 @@ class Simulation {
     const lease = this.leaseOf(event);
     const zone = this.zoneOf.get(lease)!;
     const today = localDate(now, zone);
+    const firstDay = (value: Record<string, unknown>) => this.deliveries.firstDay(value);
     const ledger = async (value: Record<string, unknown>) => {
+      const day = firstDay(value) ?? today;
+      this.deliveries.delivered(value, day);
       const result = await ingestLedgerEvents(
         this.db,
         { orgId: SIM_ORG, source: 'scenario', actor: 'system:ledger', now },
-        [{ row: 1, value: { lease_id: lease, effective_on: today, ...value } }],
+        [{ row: 1, value: { lease_id: lease, effective_on: day, ...value } }],
       );
       // A refused ledger event (a conflicting re-delivery, a reversal of an unknown payment) is
       // not an input error: it is what the product did, so it shows as a blocked action.
@@ -261,10 +265,20 @@ class Simulation {
       case 'charge':
       case 'credit':
       case 'write_off':
-      case 'reversal':
-        await ledger(ledgerRecord(event, lease, today));
+      case 'reversal': {
+        const first = firstDay(ledgerRecord(event, lease, today));
+        await ledger(ledgerRecord(event, lease, first ?? today));
         break;
+      }
       case 'payment': {
+        const record = ledgerRecord(event, lease, today);
+        const first = firstDay(record);
+        // Delivered before: refused then (stays refused), or the ledger tells duplicate from conflict.
+        if (first === null) break;
+        if (first !== undefined) {
+          await ledger(record);
+          break;
+        }
         const post = await this.db.withOrg(SIM_ORG, (trx) =>
           screenPartialPayment(
             trx,
@@ -276,7 +290,8 @@ class Simulation {
             now,
           ),
         );
-        if (post) await ledger(ledgerRecord(event, lease, today));
+        if (post) await ledger(record);
+        else this.deliveries.delivered(record, null);
         break;
       }
       case 'move_out':
@@ -378,16 +393,3 @@ class Simulation {
 }
 
 const SYSTEM = { id: 'system:engine', role: 'system' as const };
-
-/**
- * The scenario's policy, for the leases it applies to. A lease of a kind the policy's
- * `applies_to.lease_kind` leaves out gets the built-in default for its kind, as in production
- * (`orgPolicyFor`): a commercial lease in a `default-residential` portfolio is on
- * `default-commercial`, not served a residential pay-or-quit.
- */
-export function policyForKind(s: Scenario, policyId: string, kind: 'residential' | 'commercial'): string {
-  const document = typeof s.policy === 'string' ? BUILTIN_POLICIES.get(s.policy) : s.policy;
-  const kinds = document?.applies_to.lease_kind;
-  if (!kinds || kinds.includes(kind)) return policyId;
-  return kind === 'commercial' ? 'default-commercial' : 'default-residential';
-}
