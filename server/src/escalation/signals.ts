@@ -100,7 +100,26 @@ async function effect(
   );
 }
 
+/** Who may flag an account: property managers (and admins), as the seed's trigger says. */
+export const FLAG_ROLES: readonly Actor['role'][] = ['manager', 'admin'];
+
+/**
+ * A manual flag: a case event and a CRM flag. Anyone else's is refused and recorded as a blocked
+ * CRM flag (`role_not_permitted`), not applied; the HTTP route refuses it with 403 before.
+ */
 export async function recordFlag(ctx: SignalContext, actor: Actor, reason: string): Promise<void> {
+  if (!FLAG_ROLES.includes(actor.role)) {
+    await effect(
+      ctx,
+      `${ctx.leaseId}:flag:${ctx.now.toISOString()}`,
+      'crm_update',
+      'blocked',
+      actor.id,
+      { template: 'manual-flag', flag: reason, by: actor.id },
+      { reason: 'role_not_permitted' },
+    );
+    return;
+  }
   await caseEvent(ctx, 'flag', actor.id, { reason, role: actor.role });
   await effect(ctx, `${ctx.leaseId}:flag:${ctx.now.toISOString()}`, 'crm_update', 'scheduled', actor.id, {
     template: 'manual-flag',

@@ -58,7 +58,7 @@ export function triggerRoutes(db: Database, clock: Clock): Router {
         throw new AppError('invalid_request', `No user "${body.user_id}" in this org`, [
           { path: 'body.user_id', message: 'unknown user' },
         ]);
-      if (user.role !== 'manager' && user.role !== 'admin')
+      if (!signals.FLAG_ROLES.includes(user.role))
         throw new AppError(
           'forbidden',
           `User "${body.user_id}" is ${user.role === 'agent' ? 'an' : 'a'} ${user.role}; flags are set by managers`,
