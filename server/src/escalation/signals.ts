@@ -238,6 +238,13 @@ export async function recordDeliveryFailure(
       recipients: undefined,
       fallback_for: last.key,
     });
+  // Returned mail has nowhere else to go: an agent checks the address (once per failed letter).
+  else if (last)
+    await effect(ctx, `${last.key}:undeliverable`, 'task', 'scheduled', 'system:provider', {
+      template: 'delivery-failed',
+      channel,
+      failed: last.key,
+    });
 }
 
 export async function insertHold(
