@@ -145,6 +145,24 @@ export async function recordConversation(ctx: SignalContext, channel: string, ac
   await caseEvent(ctx, 'conversation', actor, { channel });
 }
 
+/**
+ * Any other reply: a phone reply is a conversation (Reg F's seven days after a telephone
+ * conversation count from it); a text or an email is read by a person, who gets a task with
+ * it ("stop emailing me", "I lost my job" are requests only a person can honour).
+ */
+export async function recordReply(ctx: SignalContext, channel: string, body: string): Promise<void> {
+  if (channel === 'call') {
+    await recordConversation(ctx, 'call-reply', 'tenant');
+    return;
+  }
+  await caseEvent(ctx, 'reply', 'tenant', { channel, body });
+  await effect(ctx, `${ctx.leaseId}:reply:${ctx.now.toISOString()}`, 'task', 'scheduled', 'system:inbound', {
+    template: 'tenant-replied',
+    channel,
+    body,
+  });
+}
+
 /** The channels a reply revokes: a text STOP ends texts; a spoken "stop calling" ends calls. */
 const REVOKES: Record<string, string> = { sms: 'sms', call: 'voice', email: 'email' };
 

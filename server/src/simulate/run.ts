@@ -326,7 +326,7 @@ class Simulation {
         await this.ctx(lease, now, async (ctx) => {
           if (kind === 'opt_out') await signals.recordOptOut(ctx, event.channel, tenants);
           else if (kind === 'help') await signals.recordHelpRequest(ctx, event.channel, event.body);
-          else await signals.recordConversation(ctx, `${event.channel}-reply`, 'tenant');
+          else await signals.recordReply(ctx, event.channel, event.body);
         });
         break;
       }

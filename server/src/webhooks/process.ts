@@ -172,7 +172,7 @@ async function inboundMessage(trx: Trx, orgId: string, event: InboundMessageEven
     const tenants = matches.filter((m) => m.lease_id === leaseId).map((m) => m.tenant_id);
     if (intent === 'opt_out') await signals.recordOptOut(ctx, event.channel, tenants);
     else if (intent === 'help') await signals.recordHelpRequest(ctx, event.channel, event.body);
-    else await signals.recordConversation(ctx, `${event.channel}-reply`, 'tenant');
+    else await signals.recordReply(ctx, event.channel, event.body);
     noteWork(trx, { kind: 'evaluate', orgId, leaseId, cause: `inbound:${intent}` });
   }
   return intent;
