@@ -132,34 +132,30 @@ test('unknown file types and missing files get a clear error', async () => {
   await expect(importLedgerFile(db, ctx('x'), path.join(dir, 'missing.csv'))).rejects.toThrow(/no such file/);
 });
 
-test('progress is plain lines when the output is not a terminal', () => {
+/** A non-terminal stream and what was written to it. */
+function plainOutput(): { stream: NodeJS.WriteStream; text: () => string } {
   const out = new PassThrough();
   let text = '';
   out.on('data', (c) => (text += String(c)));
-  const reporter = createProgressReporter(
-    Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream,
-    'import',
-    0,
-  );
+  return { stream: Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+test('progress is plain lines when the output is not a terminal', () => {
+  const out = plainOutput();
+  const reporter = createProgressReporter(out.stream, 'import', 0);
   reporter.update({ bytes: 50, totalBytes: 100, rows: 10, inserted: 9, duplicates: 0, rejected: 1 });
   reporter.stop();
   // The final state once, not twice.
-  expect(text).toBe('import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)\n');
+  expect(out.text()).toBe('import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)\n');
 });
 
 test('plain progress ends with the final state when the last update came between lines', () => {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (c) => (text += String(c)));
-  const reporter = createProgressReporter(
-    Object.assign(out, { isTTY: false }) as unknown as NodeJS.WriteStream,
-    'import',
-    60_000,
-  );
+  const out = plainOutput();
+  const reporter = createProgressReporter(out.stream, 'import', 60_000);
   reporter.update({ bytes: 50, totalBytes: 100, rows: 10, inserted: 9, duplicates: 0, rejected: 1 });
   reporter.update({ bytes: 100, totalBytes: 100, rows: 20, inserted: 19, duplicates: 0, rejected: 1 });
   reporter.stop();
-  expect(text.trim().split('\n')).toEqual([
+  expect(out.text().trim().split('\n')).toEqual([
     'import: 50% 10 rows (9 new, 0 duplicate, 1 rejected)',
     'import: 100% 20 rows (19 new, 0 duplicate, 1 rejected)',
   ]);
