@@ -1,6 +1,7 @@
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { ingestChunk, ingestLedgerEvents, type IngestContext } from './ingest.ts';
+import { payment, rent } from './testing/events.ts';
 
 // Deliveries that race each other, each in its own transaction, on real PostgreSQL.
 
@@ -18,23 +19,6 @@ const ctx = (over: Partial<IngestContext> = {}): IngestContext => ({
   actor: 'test',
   now: NOW,
   ...over,
-});
-
-const rent = (lease: string, id: string, due: string, amount = 200_000) => ({
-  kind: 'charge',
-  charge_type: 'rent',
-  lease_id: lease,
-  external_id: id,
-  amount_cents: amount,
-  effective_on: due,
-  due_on: due,
-});
-const payment = (lease: string, id: string, on: string, amount: number) => ({
-  kind: 'payment',
-  lease_id: lease,
-  external_id: id,
-  amount_cents: amount,
-  effective_on: on,
 });
 
 test('concurrent deliveries to one lease never pay a charge twice', async () => {

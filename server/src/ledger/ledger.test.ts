@@ -4,6 +4,7 @@ import { seedOrg } from '../testing/fixtures.ts';
 import { leaseAging, leaseAgingQuery, type AgingSource } from './aging.ts';
 import { rebuildOpenItems } from './allocate.ts';
 import { ingestLedgerEvents, type IngestContext } from './ingest.ts';
+import { payment, rent } from './testing/events.ts';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 let db: TestDatabase;
@@ -39,23 +40,6 @@ const ingest = (events: unknown[], over: Partial<IngestContext> = {}): Promise<I
     ctx(over),
     events.map((value, i) => ({ row: i + 1, value })),
   );
-
-const rent = (lease: string, id: string, due: string, amount = 200_000) => ({
-  kind: 'charge',
-  charge_type: 'rent',
-  lease_id: lease,
-  external_id: id,
-  amount_cents: amount,
-  effective_on: due,
-  due_on: due,
-});
-const payment = (lease: string, id: string, on: string, amount: number) => ({
-  kind: 'payment',
-  lease_id: lease,
-  external_id: id,
-  amount_cents: amount,
-  effective_on: on,
-});
 
 const entries = (lease: string) => db.knex('ledger_entries').where({ org_id: 'org-a', lease_id: lease }).orderBy('id');
 const agingOf = async (lease: string, date: string) =>
