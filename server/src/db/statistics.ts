@@ -9,18 +9,59 @@ const GROUPS = {
 
 type Group = keyof typeof GROUPS;
 
+/** Growth, as a share of the table, after which a group is analysed again (see noteWrites). */
+const GROWTH: Record<Database['kind'], number> = { embedded: 0.2, postgres: 1 };
+
+/** When a table (or group of tables) is due for ANALYZE again, and how it is analysed. */
+export interface GrowthRule {
+  /** Rows at the last ANALYZE, read once per database handle; undefined: no such table. */
+  baseline(): Promise<number | undefined>;
+  /** Whether `since` rows written since the last ANALYZE call for another one. */
+  due(since: number, baseline: number): boolean;
+  /** Runs ANALYZE; returns the rows it saw, or undefined to count the baseline up by `since`. */
+  analyze(): Promise<number | undefined>;
+}
+
 interface WriteCounter {
-  /** Rows in the group's first table at the last ANALYZE (from pg_class, then counted). */
   baseline: number;
   since: number;
-  /** The ANALYZE under way, if any: one at a time per group. */
+  /** The ANALYZE under way, if any: one at a time per key. */
   running?: Promise<void>;
 }
 
-const counters = new WeakMap<Database, Map<Group, WriteCounter>>();
+const counters = new WeakMap<Database, Map<string, WriteCounter>>();
 
-/** Growth, as a share of the table, after which a group is analysed again (see noteWrites). */
-const GROWTH: Record<Database['kind'], number> = { embedded: 0.2, postgres: 1 };
+/**
+ * Counts rows written to what `key` names and analyses it, on the owner connection, when
+ * `rule` says it has grown enough since the last ANALYZE (this file's groups; pg-boss's job
+ * table in runner/job-statistics.ts). Callers run it after their transaction committed.
+ */
+export async function noteGrowth(db: Database, key: string, rows: number, rule: GrowthRule): Promise<void> {
+  if (rows <= 0) return;
+  let byKey = counters.get(db);
+  if (!byKey) counters.set(db, (byKey = new Map()));
+  let counter = byKey.get(key);
+  if (!counter) {
+    const baseline = await rule.baseline();
+    if (baseline === undefined) return;
+    counter = byKey.get(key) ?? { baseline, since: 0 };
+    byKey.set(key, counter);
+  }
+  counter.since += rows;
+  if (counter.running || !rule.due(counter.since, counter.baseline)) return;
+  const since = counter.since;
+  const running = (async () => {
+    try {
+      const seen = await rule.analyze();
+      counter.baseline = seen ?? counter.baseline + since;
+      counter.since -= since;
+    } finally {
+      counter.running = undefined;
+    }
+  })();
+  counter.running = running;
+  await running;
+}
 
 /**
  * Keeps planner statistics current after bulk writes. A table that grows from empty to
@@ -41,32 +82,21 @@ const GROWTH: Record<Database['kind'], number> = { embedded: 0.2, postgres: 1 };
  * committed.
  */
 export async function noteWrites(db: Database, group: Group, rows: number): Promise<void> {
-  if (rows <= 0) return;
   const tables = GROUPS[group];
-  let byGroup = counters.get(db);
-  if (!byGroup) counters.set(db, (byGroup = new Map()));
-  let counter = byGroup.get(group);
-  if (!counter) {
-    const result = await db.knex.raw<{ rows: { n: number }[] }>(
-      `select greatest(reltuples, 0)::int8 as n from pg_class where oid = to_regclass(?)`,
-      [tables[0]],
-    );
-    counter = byGroup.get(group) ?? { baseline: Number(result.rows[0]?.n ?? 0), since: 0 };
-    byGroup.set(group, counter);
-  }
-  counter.since += rows;
-  if (counter.running || counter.since < Math.max(1000, counter.baseline * GROWTH[db.kind])) return;
-  const since = counter.since;
-  counter.running = (async () => {
-    try {
+  await noteGrowth(db, `group:${group}`, rows, {
+    baseline: async () => {
+      const result = await db.knex.raw<{ rows: { n: number }[] }>(
+        `select greatest(reltuples, 0)::int8 as n from pg_class where oid = to_regclass(?)`,
+        [tables[0]],
+      );
+      return Number(result.rows[0]?.n ?? 0);
+    },
+    due: (since, baseline) => since >= Math.max(1000, baseline * GROWTH[db.kind]),
+    analyze: async () => {
       await db.knex.raw(await analyzeStatement(db, tables));
-      counter.baseline += since;
-      counter.since -= since;
-    } finally {
-      counter.running = undefined;
-    }
-  })();
-  await counter.running;
+      return undefined;
+    },
+  });
 }
 
 const analyzeStatements = new WeakMap<Database, Map<readonly string[], string>>();

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { noteGrowth } from '../db/statistics.ts';
 
 /**
  * Keeps the planner statistics of pg-boss's job table current as jobs are enqueued.
@@ -11,20 +12,13 @@ import type { Database } from '../db/database.ts';
  * stopping at the batch size, one index probe per candidate). With two workers fetching side
  * by side the bad plan was most of the database's time.
  *
- * So, like db/statistics.ts for our own tables: after a transaction whose relay enqueued jobs
- * commits, the table is analysed once the jobs enqueued since the last ANALYZE reach a quarter
- * of its rows (at least 1,000, at most 5,000). A quarter, not db/statistics.ts's doubling, because completed
- * jobs stay in the table for their retention: a burst of new work is small beside them, and
- * it is the burst the fetch has to be planned for. One ANALYZE at a time per table.
+ * So, with the counter db/statistics.ts keeps for our own tables (`noteGrowth`): after a
+ * transaction whose relay enqueued jobs commits, the table is analysed once the jobs enqueued
+ * since the last ANALYZE reach a quarter of its rows (at least 1,000, at most 5,000). A
+ * quarter, not db/statistics.ts's doubling, because completed jobs stay in the table for their
+ * retention: a burst of new work is small beside them, and it is the burst the fetch has to be
+ * planned for. One ANALYZE at a time per table.
  */
-interface Counter {
-  baseline: number;
-  since: number;
-  running?: Promise<void>;
-}
-
-const counters = new WeakMap<Database, Map<string, Counter>>();
-
 const SHARE = 0.25;
 const AT_LEAST = 1000;
 /**
@@ -40,44 +34,26 @@ const AT_MOST = 5000;
 const FETCH_COLUMNS = ['name', 'state', 'blocked', 'start_after', 'singleton_key', 'policy', 'priority', 'created_on'];
 
 export async function noteJobWrites(db: Database, schema: string, jobs: number): Promise<void> {
-  if (jobs <= 0) return;
   // Every queue of ours lives in pg-boss's default partition.
   const table = `${quoteIdent(schema)}.job_common`;
-  let bySchema = counters.get(db);
-  if (!bySchema) counters.set(db, (bySchema = new Map()));
-  let counter = bySchema.get(table);
-  if (!counter) {
-    // Rows at the last ANALYZE; a table never analysed counts as empty (its reltuples may
-    // already be set by an index build, with no column statistics behind it).
-    const result = await db.knex.raw<{ rows: { n: number | null }[] }>(
-      `select case when s.last_analyze is null and s.last_autoanalyze is null then 0
-                   else greatest(c.reltuples, 0)::int8 end as n
-       from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
-       where c.oid = to_regclass(?)`,
-      [table],
-    );
-    if (result.rows.length === 0) return;
-    counter = bySchema.get(table) ?? { baseline: Number(result.rows[0]!.n ?? 0), since: 0 };
-    bySchema.set(table, counter);
-  }
-  counter.since += jobs;
-  if (counter.running || counter.since < Math.max(AT_LEAST, Math.min(AT_MOST, counter.baseline * SHARE))) return;
-  const since = counter.since;
-  const running = (async () => {
-    try {
+  const rowsOf = async (sql: string) =>
+    (await db.knex.raw<{ rows: { n: number | null }[] }>(sql, [table])).rows.map((r) => Number(r.n ?? 0))[0];
+  await noteGrowth(db, `jobs:${table}`, jobs, {
+    // A table never analysed counts as empty: its reltuples may already be set by an index
+    // build, with no column statistics behind it.
+    baseline: () =>
+      rowsOf(
+        `select case when s.last_analyze is null and s.last_autoanalyze is null then 0
+                     else greatest(c.reltuples, 0)::int8 end as n
+         from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
+         where c.oid = to_regclass(?)`,
+      ),
+    due: (since, baseline) => since >= Math.max(AT_LEAST, Math.min(AT_MOST, baseline * SHARE)),
+    analyze: async () => {
       await db.knex.raw(`analyze ${table} (${FETCH_COLUMNS.join(', ')})`);
-      const after = await db.knex.raw<{ rows: { n: number }[] }>(
-        `select greatest(reltuples, 0)::int8 as n from pg_class where oid = to_regclass(?)`,
-        [table],
-      );
-      counter.baseline = Number(after.rows[0]?.n ?? counter.baseline + since);
-      counter.since -= since;
-    } finally {
-      counter.running = undefined;
-    }
-  })();
-  counter.running = running;
-  await running;
+      return rowsOf(`select greatest(reltuples, 0)::int8 as n from pg_class where oid = to_regclass(?)`);
+    },
+  });
 }
 
 function quoteIdent(name: string): string {
