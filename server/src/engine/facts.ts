@@ -20,6 +20,8 @@ export interface LeaseFacts {
     partial_payment_after_notice: 'accept_with_receipt' | 'reject';
     /** One message per tenant for the day's reminders of several leases (escalation/consolidate.ts). */
     consolidate_contacts?: boolean;
+    /** Shown to tenants as who writes to them (templates/render.ts); the engine never reads it. */
+    name?: string;
   };
   property: {
     id: string;
@@ -28,6 +30,8 @@ export interface LeaseFacts {
     units: number;
     cares_covered: boolean;
     late_fee: LateFeeTerms | null;
+    /** Shown to tenants as the premises (templates/render.ts); the engine never reads it. */
+    name?: string;
   };
   lease: {
     id: string;

@@ -45,6 +45,8 @@ beforeAll(async () => {
   db = await openTestDatabase('prefetch');
   for (const org of ['alone', 'batched']) {
     await seedOrg(db, org, [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }, { id: 'L3', rent_cents: 90_000 }]);
+    // The org's name is in every message it sends: the two orgs must read alike.
+    await db.knex('orgs').where({ org_id: org }).update({ name: 'Acme Homes' });
     await db.withOrg(org, async (trx) => {
       await publishPolicy(trx, org, policy, 'admin', at('2026-02-01'));
       // L1's tenant has an email address; L2's has no way to be reached.

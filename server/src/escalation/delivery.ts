@@ -1,11 +1,13 @@
 import type { KnownEffect } from '../engine/facts.ts';
 import type { OutboundBase, OutboundPort, Ports } from '../ports/index.ts';
-import type { Rendered } from './render.ts';
+import type { Rendered } from '../templates/render.ts';
 
 /** How a tenant is reached on each channel, from their contact points. */
 export interface ContactCard {
   tenant_id: string;
   name: string;
+  /** The tenant's language tag as stored (templates/language.ts reads it). */
+  language?: string;
   email?: string;
   phone?: string;
   postal?: string;
@@ -17,11 +19,15 @@ export interface ContactCard {
  * first point of each channel wins. Every tenant has a card, with or without points.
  */
 export function contactCardsOf(
-  rows: readonly { id: string; name: string; channel: string | null; value: string | null }[],
+  rows: readonly { id: string; name: string; language?: string; channel: string | null; value: string | null }[],
 ): ContactCard[] {
   const cards = new Map<string, ContactCard>();
   for (const row of rows) {
-    const card = cards.get(row.id) ?? { tenant_id: row.id, name: row.name };
+    const card = cards.get(row.id) ?? {
+      tenant_id: row.id,
+      name: row.name,
+      ...(row.language ? { language: row.language } : {}),
+    };
     cards.set(row.id, card);
     if (row.channel === 'email') card.email ??= row.value!;
     if (row.channel === 'phone') card.phone ??= row.value!;
@@ -73,11 +79,13 @@ export function outboundFor(ports: Ports, input: OutboundInput): Outbound | unde
         {
           ...base,
           to,
-          subject: subjectOf(rendered.template),
+          subject: rendered.subject,
           text: rendered.body,
           template: {
             id: rendered.template,
             data: {
+              subject: rendered.subject,
+              language: rendered.language,
               lease_id: input.leaseId,
               balance_cents: input.balanceCents,
               payment_link: input.paymentLink,
@@ -95,7 +103,7 @@ export function outboundFor(ports: Ports, input: OutboundInput): Outbound | unde
     }
     case 'call': {
       const to = cards.find((c) => c.phone)?.phone ?? '';
-      return as(ports.voice, { ...base, to, say: rendered.body, voicemail: rendered.body }, [to]);
+      return as(ports.voice, { ...base, to, say: rendered.body, voicemail: rendered.voicemail ?? rendered.body }, [to]);
     }
     case 'letter':
     case 'certified_letter':
@@ -117,7 +125,7 @@ export function outboundFor(ports: Ports, input: OutboundInput): Outbound | unde
         {
           ...base,
           kind: effect.type,
-          title: subjectOf(String(effect.payload.template ?? effect.type)),
+          title: rendered.subject,
           body: rendered.body,
           data: effect.payload,
         },
@@ -127,10 +135,4 @@ export function outboundFor(ports: Ports, input: OutboundInput): Outbound | unde
     default:
       return undefined;
   }
-}
-
-/** "pre-due-reminder" → "Pre due reminder": a readable subject until templates carry their own. */
-function subjectOf(template: string): string {
-  const words = template.replace(/[-_]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

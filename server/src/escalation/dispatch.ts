@@ -12,7 +12,7 @@ import { forgetAheadRow, takeAheadRow, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import { consolidatedReminders, type Consolidated } from './consolidate.ts';
-import { renderContact } from './render.ts';
+import { renderContact } from '../templates/render.ts';
 import { cardsFor, outboundFor, type Outbound } from './delivery.ts';
 import { completeSend } from './send.ts';
 import { noteWork } from '../db/outbox.ts';
@@ -242,24 +242,33 @@ export async function dispatchIn(
     if (facts.org.consolidate_contacts && effect.request_id === null)
       consolidated = await consolidatedReminders(trx, scope, row, recipients, now);
     if (consolidated.length > 0) payload.consolidated = consolidated.map((c) => c.effect.key);
-    const rendered = renderContact(
-      { ...effect, payload: { ...effect.payload, ...payload } },
+    const addressed = cardsFor(cards, recipients);
+    const rendered = renderContact({
+      effect: { ...effect, payload: { ...effect.payload, ...payload } },
       facts,
-      scope.paymentLinkBase,
-      consolidated,
-    );
+      recipients: addressed,
+      paymentLinkBase: scope.paymentLinkBase,
+      others: consolidated,
+    });
     const outbound = outboundFor(scope.ports, {
       orgId,
       effect,
       leaseId: row.lease_id,
       rendered,
-      cards: cardsFor(cards, recipients),
+      cards: addressed,
       paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
       balanceCents: facts.balance_cents,
     });
     if (outbound) {
       const { port, message } = outbound;
-      payload.delivery = { provider: port.provider, content_sha256: rendered.content_sha256, body: rendered.body };
+      payload.delivery = {
+        provider: port.provider,
+        content_sha256: rendered.content_sha256,
+        language: rendered.language,
+        ...(rendered.language_requested ? { language_requested: rendered.language_requested } : {}),
+        subject: rendered.subject,
+        body: rendered.body,
+      };
       if (port.inTransaction) {
         const delivery = await port.send(message, { now, trx });
         payload.delivery = { ...(payload.delivery as object), provider_message_id: delivery.provider_message_id };

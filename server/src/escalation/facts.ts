@@ -39,7 +39,7 @@ const TRACK_SQL = `(select to_jsonb(c) from cases c where c.org_id = :org and c.
 
 const CONTEXT_SQL = `
 with l as (
-  select l.*, p.jurisdiction, p.timezone, p.units, p.cares_covered, p.late_fee as property_late_fee,
+  select l.*, p.name as property_name, o.name as org_name, p.jurisdiction, p.timezone, p.units, p.cares_covered, p.late_fee as property_late_fee,
          o.settings as org_settings, (cast(:now as timestamptz) at time zone p.timezone)::date as today
   from leases l
   join properties p on p.org_id = l.org_id and p.id = l.property_id
@@ -56,7 +56,7 @@ select
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
      where lt.org_id = :org and lt.lease_id = l.id) as tenants,
-  (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name, 'channel', c.channel, 'value', c.value)
+  (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name, 'language', t.language, 'channel', c.channel, 'value', c.value)
                              order by t.id, c.is_primary desc, c.value), '[]')
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
@@ -123,7 +123,7 @@ interface ContextRow {
     source: string;
   })[];
   tenants: LeaseFacts['tenants'];
-  cards: { id: string; name: string; channel: string | null; value: string | null }[];
+  cards: { id: string; name: string; language?: string; channel: string | null; value: string | null }[];
   holds: Record<string, unknown>[];
   contact: { id: string; phone_timezone: string | null; email: boolean; phone: boolean } | null;
   consents: { channel: string; granted: boolean; source: string; changed_at: string }[];
@@ -149,7 +149,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v4',
+    'arrears_lease_contexts_v5',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
@@ -229,6 +229,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
       partial_payment_after_notice:
         settings.partial_payment_after_notice === 'reject' ? 'reject' : 'accept_with_receipt',
       consolidate_contacts: settings.consolidate_contacts === true,
+      name: l.org_name as string,
     },
     property: {
       id: l.property_id as string,
@@ -237,6 +238,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
       units: l.units as number,
       cares_covered: (l.cares_covered as boolean) && !l.cares_flag_removed_on,
       late_fee: (l.property_late_fee as LateFeeTerms | null) ?? null,
+      name: l.property_name as string,
     },
     lease: {
       id: l.id as string,

@@ -79,7 +79,7 @@ test('a new ledger record is evaluated and its due steps are dispatched through 
     expect.objectContaining({
       channel: 'email',
       recipients: [{ email: 't1@tenant.test', name: 'Tenant T1' }],
-      body: expect.stringContaining('balance $1,500.00'),
+      body: expect.stringContaining('(lease L1) is $1,500.00.'),
     }),
   ]);
   // The next step is a day later: the engine's timer is a job; on the simulated clock the scan
