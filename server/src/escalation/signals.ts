@@ -200,9 +200,11 @@ export async function recordHelpRequest(ctx: SignalContext, channel: string, bod
   });
   // Automation pauses while a person answers: a manual hold for a week, released by any agent.
   const today = localDate(ctx.now, ctx.timezone);
+  // Hold ids are unique per org: the lease is part of it, or two tenants asking for help at the
+  // same instant would share one hold and the second lease would never pause.
   await insertHold(
     ctx,
-    `help-${ctx.now.toISOString()}`,
+    `${ctx.leaseId}:help:${ctx.now.toISOString()}`,
     'manual',
     'active',
     today,

@@ -39,3 +39,29 @@ test('a reply on a call is a conversation: no task, and no call for seven days a
     expect.objectContaining({ status: 'blocked', reason: 'call_after_conversation' }),
   ]);
 });
+
+test('two tenants asking for help at the same instant each pause their own lease', async () => {
+  const report = await simulateText([
+    'version: 1',
+    'start: 2026-03-01',
+    'end: 2026-03-05',
+    'policy: default-residential',
+    'properties: [{id: P1, jurisdiction: US-WA, timezone: America/Los_Angeles, units: 12}]',
+    'leases:',
+    '  - {id: A, property: P1, kind: residential, rent_cents: 100000, due_day: 1, grace_days: 5,',
+    '     tenants: [{id: TA, name: Ann, email: a@example.test, phone: "+14155550001", sms_consent: true}]}',
+    '  - {id: B, property: P1, kind: residential, rent_cents: 100000, due_day: 1, grace_days: 5,',
+    '     tenants: [{id: TB, name: Bea, email: b@example.test, phone: "+14155550002", sms_consent: true}]}',
+    'events:',
+    '  - {at: 2026-03-01, type: charge, lease: A, id: R1, kind: rent, amount_cents: 100000}',
+    '  - {at: 2026-03-01, type: charge, lease: B, id: R1, kind: rent, amount_cents: 100000}',
+    '  - {at: "2026-03-02T12:00:00-08:00", type: inbound, lease: A, channel: sms, body: "I need help"}',
+    '  - {at: "2026-03-02T12:00:00-08:00", type: inbound, lease: B, channel: sms, body: "I need help"}',
+  ]);
+  for (const lease of ['A', 'B']) {
+    // The late email (Mar 3) and text (Mar 4) wait for a person to answer, on both leases.
+    expect(actionsOf(report, lease, 'email').filter((e) => e.status === 'sent')).toEqual([]);
+    expect(actionsOf(report, lease, 'sms').filter((e) => e.status === 'sent')).toEqual([]);
+    expect(report.final[lease]!.holds).toEqual([expect.objectContaining({ kind: 'manual', status: 'active' })]);
+  }
+});
