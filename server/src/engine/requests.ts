@@ -146,7 +146,9 @@ export function handleRequest(
     const earliest = validation
       ? addCalendarDays(String(validation.payload.served_on), CREDIT_FURNISHING_WAIT.params.wait_days)
       : undefined;
-    if (facts.lease.collector !== 'first_party' && (!earliest || earliest > facts.today)) {
+    // Reg F binds debt collectors collecting consumer debts: commercial rent never waits for it.
+    const debtCollector = facts.lease.kind === 'residential' && facts.lease.collector !== 'first_party';
+    if (debtCollector && (!earliest || earliest > facts.today)) {
       create({
         ...base,
         type: 'credit_report',
