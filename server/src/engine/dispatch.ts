@@ -14,12 +14,15 @@ export type DispatchOutcome =
   | { status: Extract<EffectStatus, 'blocked' | 'suppressed' | 'cancelled'>; reason: string; rule?: RuleRef }
   | { status: 'deferred'; until: Date; reason: string; rule?: RuleRef };
 
-/** A contact's send-time guard check, supplied by the caller (compliance/guards). */
+/**
+ * A contact's send-time guard check, supplied by the caller (compliance/guards). `suppress`: the
+ * contact is optional and no longer owed (an opt-out confirmation past its minutes), not refused.
+ */
 export type ContactGuard = (
   effect: KnownEffect,
   facts: LeaseFacts,
   now: Date,
-) => { ok: true } | { ok: false; reason: string; rule?: RuleRef; retryAt?: Date };
+) => { ok: true } | { ok: false; reason: string; rule?: RuleRef; retryAt?: Date; suppress?: boolean };
 
 const CONTACTS = ['email', 'sms', 'call', 'letter', 'certified_letter'];
 
@@ -109,6 +112,8 @@ export function dispatchDecision(
     const regFForAll = facts.org.reg_f_for_all || policy.reg_f_for_all;
     const verdict = guard(effect, { ...facts, org: { ...facts.org, reg_f_for_all: regFForAll } }, now);
     if (!verdict.ok) {
+      if (verdict.suppress)
+        return { status: 'suppressed', reason: verdict.reason, ...(verdict.rule ? { rule: verdict.rule } : {}) };
       if (automated && verdict.retryAt)
         return {
           status: 'deferred',

@@ -188,7 +188,7 @@ export async function recordOptOut(ctx: SignalContext, channel: string, tenantId
       'sms',
       'scheduled',
       'system:consent',
-      { template: 'opt-out-confirmation', purpose: 'opt_out_confirmation' },
+      { template: 'opt-out-confirmation', purpose: 'opt_out_confirmation', opt_out_at: ctx.now.toISOString() },
     );
 }
 

@@ -1,4 +1,4 @@
-import { checkConsent } from './consent.ts';
+import { checkConfirmationWindow, checkConsent, deferConfirmation } from './consent.ts';
 import { attempt } from './fixtures.ts';
 
 const TCPA = {
@@ -6,6 +6,12 @@ const TCPA = {
   citation: '47 U.S.C. 227(b)(1); FCC 24-24, 89 FR 15756',
   verified: true,
 };
+const CONFIRMATION = {
+  id: 'US/tcpa-opt-out-confirmation@2024-04-04',
+  citation: '47 CFR 64.1200(a)(12); FCC 24-24, 89 FR 15756',
+  verified: true,
+};
+const WINDOW_PASSED = { ok: false, reason: 'confirmation_window_passed', rule: CONFIRMATION };
 const NO_CONSENT = { ok: false, reason: 'no_consent', rule: TCPA };
 const REVOKED = { ok: false, reason: 'consent_revoked', rule: TCPA };
 
@@ -64,11 +70,20 @@ describe('the one opt-out confirmation text', () => {
 
   test('held to the FCC window when the opt-out instant is known', () => {
     expect(confirm({ optOutAt, at: new Date('2026-10-05T10:05:00-07:00') })).toEqual({ ok: true });
-    expect(confirm({ optOutAt, at: new Date('2026-10-05T10:05:01-07:00') })).toEqual({
-      ok: false,
-      reason: 'confirmation_window_passed',
-      rule: TCPA,
-    });
+    expect(confirm({ optOutAt, at: new Date('2026-10-05T10:05:01-07:00') })).toEqual(WINDOW_PASSED);
+    expect(checkConfirmationWindow(optOutAt, new Date('2026-10-05T10:05:00-07:00'))).toEqual({ ok: true });
+  });
+
+  test('held back by the hour, it waits only if it can still go within five minutes', () => {
+    // STOP at 07:57: the 08:00 start of the hours is within the window, so it may wait.
+    const early = new Date('2026-03-03T07:57:00-08:00');
+    const eight = new Date('2026-03-03T08:00:00-08:00');
+    expect(deferConfirmation(early, eight)).toEqual({ ok: true, retryAt: eight });
+    // STOP at 23:30: the morning is too late; it is dropped, never deferred past the window.
+    expect(deferConfirmation(new Date('2026-03-02T23:30:00-08:00'), eight)).toEqual(WINDOW_PASSED);
+    // Without the opt-out instant or a next allowed instant, in time cannot be shown.
+    expect(deferConfirmation(undefined, eight)).toEqual(WINDOW_PASSED);
+    expect(deferConfirmation(early, undefined)).toEqual(WINDOW_PASSED);
   });
 
   test('only by text: by phone it is an ordinary call', () => {

@@ -1,5 +1,5 @@
-import { REG_F_ELECTRONIC_OPT_OUT, TCPA_CONSENT } from '../rules/federal-contact.ts';
-import { ALLOWED, blocked, type ContactAttempt, type GuardResult } from './types.ts';
+import { REG_F_ELECTRONIC_OPT_OUT, TCPA_CONSENT, TCPA_OPT_OUT_CONFIRMATION } from '../rules/federal-contact.ts';
+import { ALLOWED, blocked, type ContactAttempt, type GuardBlock, type GuardResult } from './types.ts';
 
 type ConsentInput = Pick<
   ContactAttempt,
@@ -20,6 +20,30 @@ function tcpa(attempt: ConsentInput, channel: 'sms' | 'call', consented: boolean
   return consented === true ? ALLOWED : blocked('no_consent', TCPA_CONSENT);
 }
 
+/** Whether the one confirmation may go out at `sendAt`: only within the FCC's minutes of the opt-out. */
+export function checkConfirmationWindow(optOutAt: Date, sendAt: Date): GuardResult {
+  const window = TCPA_OPT_OUT_CONFIRMATION.params.within_minutes * MINUTE_MS;
+  return sendAt.getTime() - optOutAt.getTime() > window
+    ? blocked('confirmation_window_passed', TCPA_OPT_OUT_CONFIRMATION)
+    : ALLOWED;
+}
+
+/**
+ * A confirmation the hour holds back (an opt-out at 23:30): it may wait for `retryAt` only while
+ * that is still within the window. Otherwise it is dropped, never sent late: the text is optional,
+ * and one in the morning would be a text the tenant asked not to get. Without the opt-out instant
+ * or a next allowed instant we cannot show it would be in time, so it is dropped too.
+ */
+export function deferConfirmation(
+  optOutAt: Date | undefined,
+  retryAt: Date | undefined,
+): { readonly ok: true; readonly retryAt: Date } | GuardBlock {
+  if (optOutAt === undefined || retryAt === undefined)
+    return blocked('confirmation_window_passed', TCPA_OPT_OUT_CONFIRMATION);
+  const inTime = checkConfirmationWindow(optOutAt, retryAt);
+  return inTime.ok ? { ok: true, retryAt } : inTime;
+}
+
 /**
  * The one text the FCC allows after an opt-out. It needs no consent (it answers the tenant's own
  * message) and is allowed whether or not the revocation is recorded yet, so write order upstream
@@ -27,10 +51,7 @@ function tcpa(attempt: ConsentInput, channel: 'sms' | 'call', consented: boolean
  */
 function confirmation(attempt: ConsentInput): GuardResult {
   if (attempt.confirmationAlreadySent === true) return blocked('confirmation_already_sent', TCPA_CONSENT);
-  const window = TCPA_CONSENT.params.confirmation_within_minutes * MINUTE_MS;
-  if (attempt.optOutAt !== undefined && attempt.at.getTime() - attempt.optOutAt.getTime() > window)
-    return blocked('confirmation_window_passed', TCPA_CONSENT);
-  return ALLOWED;
+  return attempt.optOutAt === undefined ? ALLOWED : checkConfirmationWindow(attempt.optOutAt, attempt.at);
 }
 
 /**

@@ -122,6 +122,7 @@ describe('order and audit', () => {
       'US/reg-f-call-frequency',
       'US/reg-f-electronic-opt-out',
       'US/tcpa-consent',
+      'US/tcpa-opt-out-confirmation',
       'US/bankruptcy-stay',
       'US/deceased-scrub',
     ]);

@@ -1,6 +1,6 @@
 export { evaluateAllGuards, evaluateSendGuards } from './evaluate.ts';
 export { checkBankruptcy, checkDeceased, checkScrub } from './scrub.ts';
-export { checkConsent } from './consent.ts';
+export { checkConfirmationWindow, checkConsent, deferConfirmation } from './consent.ts';
 export { checkQuietHours, isConvenient, nextAllowedInstant } from './quiet-hours.ts';
 export {
   callsInWindow,

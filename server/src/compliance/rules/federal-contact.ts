@@ -71,7 +71,7 @@ export const REG_F_CALL_FREQUENCY: RuleVersion<CallFrequencyParams> = {
   citation: '12 CFR 1006.14(b)(2)',
   verified: true,
   summary:
-    'Per debt: no more than 7 call attempts within 7 consecutive days, and no call within 7 days after a telephone conversation.',
+    'Per debt: no more than 7 call attempts within 7 consecutive days, and no call within 7 days after a telephone conversation (its date is day 1); days are the consumer’s local calendar days.',
   params: { max_calls: 7, window_days: 7, after_conversation_days: 7 },
 };
 
@@ -96,7 +96,6 @@ export interface TcpaConsentParams {
   readonly honour_within_business_days: number;
   /** Texts allowed after a revocation, to confirm it and nothing else. */
   readonly confirmation_texts: number;
-  readonly confirmation_within_minutes: number;
 }
 
 export const TCPA_CONSENT: RuleVersion<TcpaConsentParams> = {
@@ -111,8 +110,22 @@ export const TCPA_CONSENT: RuleVersion<TcpaConsentParams> = {
     revocation_keywords: TCPA_REVOCATION_KEYWORDS,
     honour_within_business_days: 10,
     confirmation_texts: 1,
-    confirmation_within_minutes: 5,
   },
+};
+
+/**
+ * The one confirmation text is optional and allowed only within five minutes of the opt-out:
+ * a confirmation that cannot go out in time (the opt-out came at night, say) is not sent at
+ * all, never late. This provision took effect before the rest of FCC 24-24.
+ */
+export const TCPA_OPT_OUT_CONFIRMATION: RuleVersion<{ readonly within_minutes: number }> = {
+  id: 'US/tcpa-opt-out-confirmation',
+  effective_from: '2024-04-04',
+  citation: '47 CFR 64.1200(a)(12); FCC 24-24, 89 FR 15756',
+  verified: true,
+  summary:
+    'One text confirming an opt-out, with nothing else in it, may be sent within five minutes of the request; after that, none.',
+  params: { within_minutes: 5 },
 };
 
 export const BANKRUPTCY_STAY: RuleVersion<{ readonly channels: readonly ContactChannel[] }> = {
@@ -144,6 +157,7 @@ export const FEDERAL_CONTACT_RULES: readonly RuleVersion<unknown>[] = [
   REG_F_CALL_FREQUENCY,
   REG_F_ELECTRONIC_OPT_OUT,
   TCPA_CONSENT,
+  TCPA_OPT_OUT_CONFIRMATION,
   BANKRUPTCY_STAY,
   DECEASED_SCRUB,
 ];
