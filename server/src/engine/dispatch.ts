@@ -2,12 +2,13 @@ import type { PolicyDocument } from '@arrears/shared';
 import { BANKRUPTCY_STAY_ACTIONS, SCRA_PROTECTIONS } from '../compliance/rules/federal-collection.ts';
 import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
-import { localDate } from '../time/zoned.ts';
+import { addCalendarDays, localDate, wallClock, zonedInstant } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
 import { activeHolds, strongest } from './holds.ts';
 import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, severity } from './severity.ts';
+import { releaseDay } from './steps.ts';
 
 export type DispatchOutcome =
   | { status: Extract<EffectStatus, 'sent' | 'posted'>; payload?: Record<string, unknown> }
@@ -56,6 +57,10 @@ export function dispatchDecision(
   if (isLegalAction(effect.type, effect.payload.notice) && holds.some((h) => h.kind === 'scra'))
     return { status: 'blocked', reason: 'hold_scra', rule: ruleRef(SCRA_PROTECTIONS) };
   const automated = effect.request_id === null;
+  if (automated && isLegalAction(effect.type, effect.payload.notice)) {
+    const paused = pausedUntil(facts, now, stop);
+    if (paused) return paused;
+  }
   const sev = severity(policy, facts);
   switch (effect.type) {
     case 'late_fee': {
@@ -133,4 +138,29 @@ function runsFor(other: KnownEffect, key: string, terms: NoticeTerms): boolean {
   if (other.payload.notice !== terms.notice || String(other.payload.expires_on) < terms.served_on) return false;
   const demanded = (other.payload.charges as string[] | undefined) ?? [];
   return terms.charges.every((id) => demanded.includes(id));
+}
+
+/**
+ * A promise, plan or manual hold entered after the policy's own legal step (a notice, referral,
+ * placement, credit report) was drafted or approved pauses it like every automated step: a
+ * landlord who just accepted a promise does not serve a pay-or-quit three hours later. It waits,
+ * re-checked daily at the same local time, and goes on the day escalation resumes (the first
+ * business day after a broken promise); a kept promise cures the debt and the step is cancelled
+ * then. An agent's own request is a person's decision and is not held back.
+ */
+function pausedUntil(
+  facts: LeaseFacts,
+  now: Date,
+  stop: ReturnType<typeof strongest>,
+): Extract<DispatchOutcome, { status: 'deferred' }> | undefined {
+  const release = releaseDay(facts.today, facts.holds, 'US', true);
+  if (release === facts.today) return undefined;
+  const clock = wallClock(now, facts.property.timezone);
+  const time = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}`;
+  const day = release ?? addCalendarDays(facts.today, 1);
+  return {
+    status: 'deferred',
+    until: zonedInstant(day, time, facts.property.timezone),
+    reason: stop?.effect === 'pause' ? `hold_${stop.hold.kind}` : 'hold_resumes_next_business_day',
+  };
 }
