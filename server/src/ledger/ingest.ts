@@ -3,6 +3,7 @@ import type { IngestResult, Rejection } from '@arrears/shared';
 import { noteWork } from '../db/outbox.ts';
 import type { Database, Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
+import { screenIngestedPayments } from '../escalation/partial-payments.ts';
 import { noteLedgerWrites } from '../db/statistics.ts';
 import { allocateOpenItems, STAGED } from './allocate.ts';
 import { raiseWatermark } from './watermark.ts';
@@ -75,6 +76,8 @@ export async function ingestChunk(
   const allocations =
     merged.inserted > 0 ? await allocateOpenItems(trx, ctx.orgId, ctx.now, STAGED, { analyze: !small }) : 0;
   if (merged.inserted > 0) {
+    // Partial rent while a notice runs (Fla. Stat. 83.56(5)(a)): decided with the payment.
+    await screenIngestedPayments(trx, ctx);
     const latest = await trx.raw<{ rows: { day: string | null }[] }>(
       `select to_char(max(effective_on), 'YYYY-MM-DD') as day from ledger_stage where status = 'inserted'`,
     );

@@ -279,17 +279,21 @@ class Simulation {
           await ledger(record);
           break;
         }
-        const post = await this.db.withOrg(SIM_ORG, (trx) =>
-          screenPartialPayment(
-            trx,
-            SIM_ORG,
-            lease,
-            event,
-            this.s.org.partial_payment_after_notice,
-            'system:ledger',
-            now,
-          ),
-        );
+        // A refusal keeps the payment off the ledger (as a portal refuses it); accepted, it is
+        // screened by ingest like any payment the accounting system sends.
+        const post =
+          this.s.org.partial_payment_after_notice !== 'reject' ||
+          (await this.db.withOrg(SIM_ORG, (trx) =>
+            screenPartialPayment(
+              trx,
+              SIM_ORG,
+              lease,
+              { external_id: String(record.external_id), amount_cents: event.amount_cents },
+              'reject',
+              'system:ledger',
+              now,
+            ),
+          ));
         if (post) await ledger(record);
         else this.deliveries.delivered(record, null);
         break;

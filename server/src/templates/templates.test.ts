@@ -38,7 +38,14 @@ test('every template a built-in policy, rule pack or the runner names has words 
 test('every language has the same tenant-facing messages and phrases, with only known placeholders', () => {
   // Spanish lacks exactly the internal records (tasks and CRM flags, for English-speaking staff).
   const internalOnly = Object.keys(CATALOGS.en.messages).filter((id) => !CATALOGS.es.messages[id]);
-  const expected = new Set([...namedTemplates().internal, 'confirm-delivery', 'hold-flag', '@task', '@crm_update']);
+  const expected = new Set([
+    ...namedTemplates().internal,
+    'confirm-delivery',
+    'hold-flag',
+    'return-partial-payment',
+    '@task',
+    '@crm_update',
+  ]);
   expect(internalOnly.sort()).toEqual([...expected].sort());
   expect(Object.keys(CATALOGS.es.messages).every((id) => CATALOGS.en.messages[id])).toBe(true);
   expect(Object.keys(CATALOGS.es.phrases).sort()).toEqual(Object.keys(CATALOGS.en.phrases).sort());

@@ -174,6 +174,10 @@ export const EN: Catalog = {
       text: 'A {channel} could not be delivered and no other channel remains; check the address on file.',
     },
     'confirm-delivery': { subject: 'Confirm delivery', text: 'Confirm that the notice was delivered.' },
+    'return-partial-payment': {
+      subject: 'Return a partial payment',
+      text: 'A partial payment of {amount} arrived while a notice to pay is running, and this org does not accept partial rent after a notice: return it to the tenant and record how.',
+    },
     'agency-packet': { subject: 'Agency placement packet', text: 'Prepare the placement packet for the agency.' },
     '@task': { subject: '{template}', text: 'Follow up on this account.' },
     '@crm_update': { subject: '{template}', text: 'Account status changed.' },
