@@ -84,6 +84,11 @@ export function dispatchDecision(
         effect.payload.period_days as number | undefined,
       );
       if (!plan.ok) return { status: 'blocked', reason: plan.reason, ...(plan.rule ? { rule: plan.rule } : {}) };
+      // The rule of the service day governs: one not yet verified needs counsel's approval, even
+      // for a notice approved (or due without approval) under the verified version before it.
+      const byCounsel = effect.payload.approved_by_role === 'counsel' || effect.payload.approver === 'counsel';
+      if (!plan.verified && !byCounsel)
+        return { status: 'blocked', reason: 'counsel_approval_required', rule: plan.terms.rule };
       if (plan.terms.amount_demanded_cents <= 0 && plan.terms.notice !== 'validation')
         return { status: 'cancelled', reason: 'nothing_owed' };
       // The same notice for the same charges is already served and its period still runs (a

@@ -1,3 +1,4 @@
+import type { NoticeKind } from '@arrears/shared';
 import {
   BANKRUPTCY_STAY_ACTIONS,
   CREDIT_FURNISHING_WAIT,
@@ -8,7 +9,7 @@ import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
 import type { EngineEvent } from './decide.ts';
 import type { Create, Update } from './effects.ts';
-import type { LeaseFacts } from './facts.ts';
+import type { KnownEffect, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
 import { activeHolds, scraHold, strongest } from './holds.ts';
 import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
@@ -202,8 +203,10 @@ export function handleApproval(
     update(target.key, 'scheduled', undefined, event.actor.id);
     return;
   }
-  update(target.key, 'approved', undefined, event.actor.id);
-  if (target.type !== 'approval_request') return;
+  if (target.type !== 'approval_request') {
+    update(target.key, 'approved', undefined, event.actor.id);
+    return;
+  }
   const action = String(target.payload.action);
   const tz = facts.property.timezone;
   let dueAt = now;
@@ -215,6 +218,11 @@ export function handleApproval(
     const earliest = zonedInstant(String(target.payload.earliest_on), '09:00', tz);
     if (earliest > dueAt) dueAt = earliest;
   }
+  // Drafted under a verified rule, served under a version not yet verified (Texas SB 38 from
+  // 2026-01-01): the rule of the service day decides who must approve. The draft waits for counsel.
+  if (action === 'notice' && event.actor.role !== 'counsel' && servedUnderUnverifiedRule(target, facts, dueAt))
+    return record('counsel_approval_required');
+  update(target.key, 'approved', undefined, event.actor.id);
   create({
     key: `${target.key}:${action}`,
     type: action,
@@ -224,6 +232,24 @@ export function handleApproval(
     ...(target.anchor_due_on ? { anchor_due_on: target.anchor_due_on } : {}),
     ...(target.request_id ? { request_id: target.request_id } : {}),
     drafted_by: target.drafted_by ?? 'policy',
-    payload: { ...target.payload, approved_by: event.actor.id, approval: target.key },
+    payload: {
+      ...target.payload,
+      approved_by: event.actor.id,
+      approved_by_role: event.actor.role,
+      approval: target.key,
+    },
   });
+}
+
+/** Whether a notice served at `servedAt` would be served under a rule version not yet verified. */
+function servedUnderUnverifiedRule(target: KnownEffect, facts: LeaseFacts, servedAt: Date): boolean {
+  const served = localDate(servedAt, facts.property.timezone);
+  const plan = planNotice(
+    target.payload.notice as NoticeKind,
+    facts,
+    served,
+    target.payload.channels as string[] | undefined,
+    target.payload.period_days as number | undefined,
+  );
+  return plan.ok && !plan.verified;
 }

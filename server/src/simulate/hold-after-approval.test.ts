@@ -35,5 +35,7 @@ test('an approved notice waits out a promise entered before it was served: cance
   expect(actionsOf(report, 'KEPT', 'notice')).toEqual([
     expect.objectContaining({ status: 'cancelled', reason: 'cured' }),
   ]);
-  expect(report.actions.filter((a) => a.type === 'notice' && a.status === 'sent' && String(a.at) < '2026-04-30')).toEqual([]);
+  expect(
+    report.actions.filter((a) => a.type === 'notice' && a.status === 'sent' && String(a.at) < '2026-04-30'),
+  ).toEqual([]);
 });
