@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { DataDirLockedError } from '../db/lockfile.ts';
 import { AppError } from '../errors.ts';
+import { CalendarYearUnsupported } from '../compliance/calendar/index.ts';
 
 /** A failure the user can act on: printed as a message, no stack trace. */
 export class UsageError extends Error {
@@ -19,6 +20,7 @@ export function isExpected(error: unknown): error is Error {
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof DataDirLockedError ||
+    error instanceof CalendarYearUnsupported ||
     error instanceof AppError
   );
 }

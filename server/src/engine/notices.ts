@@ -1,7 +1,7 @@
 import type { NoticeKind } from '@arrears/shared';
-import { addDays } from '../compliance/calendar/index.ts';
+import { addDays, CalendarYearUnsupported } from '../compliance/calendar/index.ts';
 import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/federal-collection.ts';
-import { noticeRule, ruleRef, type RuleRef } from '../compliance/rules/index.ts';
+import { noticeRule, ruleRef, type NoticeRule, type RuleRef } from '../compliance/rules/index.ts';
 import { addDays as addCalendarDays } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
 import { disputedCents } from './holds.ts';
@@ -94,15 +94,15 @@ export function planNotice(
     rule.params.amount === 'none' ? 0 : Math.max(0, gross - facts.unapplied_credit_cents - disputedCents(facts));
   let expires: string;
   const also: RuleRef[] = [];
-  if (notice === 'validation') {
-    const receipt = addDays(servedOn, VALIDATION_RECEIPT.params.receipt_business_days, 'business', 'US');
-    expires = addCalendarDays(receipt, VALIDATION_RECEIPT.params.period_days);
-    also.push(ruleRef(VALIDATION_RECEIPT));
-  } else if (rule.params.counting === 'calendar') {
-    expires = addCalendarDays(servedOn, rule.params.period_days);
-  } else {
-    expires = addDays(servedOn, rule.params.period_days, rule.params.counting, rule.params.calendar);
+  try {
+    expires = expiryOf(notice, rule, servedOn);
+  } catch (error) {
+    // Served near the end of the years the holiday calendars cover: its deadline cannot be told.
+    if (error instanceof CalendarYearUnsupported)
+      return { ok: false, reason: 'calendar_year_unsupported', rule: ruleRef(rule) };
+    throw error;
   }
+  if (notice === 'validation') also.push(ruleRef(VALIDATION_RECEIPT));
   // A covered dwelling's tenant may not be required to vacate within 30 days of a notice to
   // vacate; a pay-or-quit or a 14-day demand is one too (it ends in possession), as courts have
   // read 9058(c) for nonpayment cases: its period runs at least 30 days.
@@ -133,4 +133,14 @@ export function planNotice(
       ...(also.length ? { also } : {}),
     },
   };
+}
+
+/** The last day of a notice's period, by its rule's day counting (may throw CalendarYearUnsupported). */
+function expiryOf(notice: NoticeKind, rule: NoticeRule, servedOn: string): string {
+  if (notice === 'validation') {
+    const receipt = addDays(servedOn, VALIDATION_RECEIPT.params.receipt_business_days, 'business', 'US');
+    return addCalendarDays(receipt, VALIDATION_RECEIPT.params.period_days);
+  }
+  if (rule.params.counting === 'calendar') return addCalendarDays(servedOn, rule.params.period_days);
+  return addDays(servedOn, rule.params.period_days, rule.params.counting, rule.params.calendar);
 }

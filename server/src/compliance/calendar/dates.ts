@@ -62,9 +62,18 @@ export function isWeekend(date: string): boolean {
   return day === 0 || day === 6;
 }
 
+/**
+ * A day count reached a year whose holidays nobody has checked: refused, never guessed (a wrong
+ * court holiday makes a notice's deadline wrong). The engine refuses the one notice it was
+ * counting for; the CLI reports it as a message, not a crash.
+ */
+export class CalendarYearUnsupported extends RangeError {
+  override readonly name = 'CalendarYearUnsupported';
+}
+
 export function assertSupportedYear(year: number, what: string): void {
   if (!Number.isInteger(year) || year < SUPPORTED_YEARS.from || year > SUPPORTED_YEARS.to) {
-    throw new RangeError(
+    throw new CalendarYearUnsupported(
       `${what} is outside ${SUPPORTED_YEARS.from}–${SUPPORTED_YEARS.to}, the only years the holiday rules are validated for`,
     );
   }
