@@ -1,12 +1,13 @@
 import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared';
-import { addDays, businessDayFrom, instant } from './days.ts';
+import { addDays, businessDayFrom, instant, instantMs } from './days.ts';
 import { asKnown, type EffectCommand, type NewEffect, type Update } from './effects.ts';
 import { planSteps } from './plan-steps.ts';
 import { nextStep, wakeOn } from './upcoming.ts';
 import { scheduleValidationNotice } from './validation-notice.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
-import { feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
+import { feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
+import { revisitKept } from './hold-rules.ts';
 import { activeHolds, holdOutcome, scraHold, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES } from './notices.ts';
@@ -149,12 +150,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   }
 
   const paused = (day: string) =>
-    facts.holds.some((h) => {
-      const kind = strongest([h])?.effect;
-      if (kind !== 'pause' && kind !== 'stop_all') return false;
-      if (h.status === 'awaiting_approval' || h.status === 'rejected') return false;
-      return h.starts_on <= day && (h.ends_on === null ? h.status === 'active' : h.ends_on >= day);
-    });
+    facts.holds.length > 0 && feeHeldOn(facts.holds, day, policy.late_fees.post_at, (d, t) => instantMs(d, t, tz));
   // Late fees posted for days a backdated hold now covers: credited back, once each. Before the
   // new fees below, so a period's cap counts what the tenant is still charged.
   for (const reversal of feeReversalsDue(facts, known))
@@ -243,7 +239,10 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
     commands,
     transition,
     next_action: upcoming ? { type: upcoming.step.action, on: upcoming.day } : null,
-    wake_on: wakeOn(policy, facts, known),
+    // Only an `evaluate` plans the day's steps: a request or an approval decided before the day's
+    // scan (one at 00:00) must not tell the scan the lease can wait until tomorrow, or that day's
+    // steps slip a day. It asks to be looked at again today; that evaluation sets the real timer.
+    wake_on: event.type === 'evaluate' ? wakeOn(policy, facts, known) : facts.today,
   };
 }
 
@@ -315,7 +314,8 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Dat
   if (facts.holds.length === 0) return facts;
   let changed = false;
   const holds: Hold[] = facts.holds.map((hold) => {
-    const outcome = holdOutcome(hold, facts);
+    // A kept promise is revisited when a payment that kept it is returned.
+    const outcome = holdOutcome(hold, facts) ?? revisitKept(hold, facts);
     if (!outcome) return hold;
     changed = true;
     const endsOn = addDays(outcome.on, -1) < hold.starts_on ? hold.starts_on : addDays(outcome.on, -1);
@@ -331,13 +331,24 @@ function withHoldOutcomes(facts: LeaseFacts, commands: EffectCommand[], now: Dat
         payload: {
           hold: hold.id,
           kind: hold.kind,
-          ...(outcome.status === 'kept' ? {} : { resumes_on: businessDayFrom(outcome.on, 'US') }),
+          ...(outcome.status === 'kept' ? {} : { resumes_on: resumesOn(outcome.on, facts.today) }),
         },
       },
     });
-    return { ...hold, status: outcome.status, ends_on: endsOn };
+    // Kept or broken now: no longer in force from this instant (a hold closed earlier keeps its own).
+    return { ...hold, status: outcome.status, ends_on: endsOn, ended_at: hold.ended_at ?? now.toISOString() };
   });
   return changed ? { ...facts, holds } : facts;
+}
+
+/**
+ * Escalation resumes on the first business day after a broken or expired hold, and never before
+ * the day the engine learns of it: a plan broken by a payment returned two days after its
+ * installment's date resumes today, the steps it held go out now.
+ */
+function resumesOn(on: string, today: string): string {
+  const day = businessDayFrom(on, 'US');
+  return day < today ? today : day;
 }
 
 /**
