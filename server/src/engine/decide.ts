@@ -226,7 +226,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   if (event.type === 'request') handleRequest(event, facts, sev, known, create, now);
   if (event.type === 'approval') handleApproval(event, facts, known, create, update, now);
   // Last: it looks at everything this decision scheduled.
-  scheduleValidationNotice(facts, known, commands, create);
+  scheduleValidationNotice(facts, known, commands, create, now);
 
   // "Next" as the lease's card and the report show it: nothing while a bankruptcy stay or a
   // deceased hold stops everything, and under an SCRA hold the next step that is not a legal one.

@@ -16,7 +16,8 @@ const isValidation = (effect: { type: string; payload: Record<string, unknown> }
  * Reg F (12 CFR 1006.34(a)(1)): a debt collector gives the consumer the validation information
  * in its initial communication or within five days after it. When a decision schedules a debt
  * collector's first communication about a consumer (residential) debt — a policy step, an
- * agent's one-click contact, an approved notice, whichever path made it — and no validation
+ * agent's one-click contact, an approved notice, whichever path made it — or a telephone
+ * conversation about the debt is on record, and no validation
  * notice is on record or on its way, one is scheduled for the same instant, so the tenant has it
  * with the first communication rather than after it. A landlord collecting its own rent is no
  * debt collector (nothing is added, even where an org applies Reg F's contact guards to
@@ -28,9 +29,10 @@ export function scheduleValidationNotice(
   known: KnownEffects,
   commands: readonly EffectCommand[],
   create: Create,
+  now: Date,
 ): void {
   if (facts.lease.kind !== 'residential' || facts.lease.collector === 'first_party') return;
-  let first: NewEffect | undefined;
+  let first: Pick<NewEffect, 'key' | 'due_at' | 'anchor_due_on'> | undefined;
   for (const command of commands) {
     if (command.op !== 'create') continue;
     const e = command.effect;
@@ -38,6 +40,10 @@ export function scheduleValidationNotice(
     if (e.payload.reminder === true || e.payload.purpose === 'opt_out_confirmation') continue;
     if (!first || e.due_at < first.due_at) first = e;
   }
+  // A telephone conversation about the debt is a communication too, whoever placed the call
+  // (the tenant rang the agency): the notice goes now, well within the five days after it.
+  const talked = facts.contact.conversations.some((at) => at <= now.toISOString());
+  if (!first && talked) first = { key: 'conversation', due_at: now };
   if (!first) return;
   if (known.some((e) => isValidation(e) && STANDING.includes(e.status))) return;
   const key = `${facts.lease.id}:validation-notice`;

@@ -141,8 +141,11 @@ export function formatTimeline(report: SimulationReport): string {
           if (a.notice) parts.push(String(a.notice));
           else if (a.type === 'approval_request' && a.action) parts.push(String(a.action));
           if (typeof a.amount_cents === 'number') parts.push(money(a.amount_cents));
-          if (typeof a.amount_demanded_cents === 'number') parts.push(`demands ${money(a.amount_demanded_cents)}`);
-          if (a.expires_on) parts.push(`expires ${String(a.expires_on)}`);
+          // A validation notice demands nothing: it states the debt and when the dispute period ends.
+          const informs = a.notice === 'validation';
+          if (typeof a.amount_demanded_cents === 'number')
+            parts.push(`${informs ? 'states' : 'demands'} ${money(a.amount_demanded_cents)}`);
+          if (a.expires_on) parts.push(`${informs ? 'validation period ends' : 'expires'} ${String(a.expires_on)}`);
           if (a.reason) parts.push(`reason ${String(a.reason)}`);
           if (a.rule) parts.push(`[${(a.rule as { citation: string }).citation}]`);
           if (a.request) parts.push(`request ${String(a.request)}`);
