@@ -105,6 +105,11 @@ export interface Hold {
    * reversed). Absent: the hold was entered on its `starts_on`.
    */
   recorded_on?: string;
+  /**
+   * The instant the hold was closed (released, kept, broken, expired). A hold released or kept
+   * during a day was in force for that day's late fee if the fee's time came first.
+   */
+  ended_at?: string;
   terms: {
     promises?: { by: string; amount_cents: number }[];
     installments?: { by: string; amount_cents: number }[];

@@ -15,6 +15,34 @@ export interface FeeDraft {
   rule?: ReturnType<typeof ruleRef>;
 }
 
+/**
+ * Whether a hold that stops fees was in force when the late fee of `day` posts (`postAt`, local;
+ * `at` turns a local day and time into epoch ms): such a fee is never owed, and is not posted
+ * when the hold ends. A hold covers its days from `starts_on` through `ends_on`. One that ended
+ * at an instant of the day after — released by a person, kept by a payment (`ended_at`) — was
+ * still in force for that day's fee if the fee's time came first: released at 10:00, the
+ * 08:00 fee of the release day was under it; released at 07:00, it was not. A hold whose end
+ * was found later (a plan broken on a day after its missed date) covers nothing past `ends_on`.
+ */
+export function feeHeldOn(
+  holds: readonly Hold[],
+  day: string,
+  postAt: string,
+  at: (day: string, time: string) => number,
+): boolean {
+  return holds.some((h) => {
+    const effect = holdEffect(h);
+    if (effect !== 'pause' && effect !== 'stop_all') return false;
+    if (h.status === 'awaiting_approval' || h.status === 'rejected') return false;
+    if (h.starts_on > day) return false;
+    if (h.ends_on === null) return h.status === 'active';
+    if (h.ends_on >= day) return true;
+    if (!h.ended_at || addDays(h.ends_on, 1) !== day) return false;
+    const ended = Date.parse(h.ended_at);
+    return at(day, postAt) < ended && ended < at(addDays(day, 1), '00:00');
+  });
+}
+
 /** Fees stop being caught up this many days after their day: older ones were the old system's. */
 const FEE_CATCH_UP_DAYS = 30;
 

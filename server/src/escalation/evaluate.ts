@@ -342,13 +342,18 @@ async function writeCommands(
           break;
         }
         case 'hold': {
-          await trx('holds').where({ org_id: orgId, id: command.id, status: 'active' }).update({
-            status: command.status,
-            ends_on: command.ends_on,
-            closed_at: now,
-            closed_by: 'system:engine',
-            close_reason: command.reason,
-          });
+          // A kept promise whose payment was returned is broken (engine/hold-rules.ts); it stopped
+          // being in force when it was kept, so its closed_at stays.
+          await trx('holds')
+            .where({ org_id: orgId, id: command.id })
+            .whereIn('status', ['active', 'kept'])
+            .update({
+              status: command.status,
+              ends_on: command.ends_on,
+              closed_at: trx.raw('coalesce(closed_at, ?)', [now]),
+              closed_by: 'system:engine',
+              close_reason: command.reason,
+            });
           await appendAudit(trx, {
             orgId,
             at: now,

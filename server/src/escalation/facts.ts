@@ -269,6 +269,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
       starts_on: h.starts_on as string,
       ends_on: (h.ends_on as string | null) ?? null,
       recorded_on: localDate(new Date(h.created_at as string), l.timezone as string),
+      ...(h.closed_at ? { ended_at: new Date(h.closed_at as string).toISOString() } : {}),
       terms: h.terms as Hold['terms'],
       created_by: h.created_by as string,
     })),

@@ -65,5 +65,7 @@ test('8. bankruptcy: 14:30 SMS and 17:00 letter excluded, fees stop, credit bloc
     ['blocked', 'release_reason_not_accepted'],
     ['posted', null],
   ]);
-  expect(feeDays).toContain('2026-06-22');
+  // Released Jun 22 at 09:00: that day's 08:00 fee came under the stay; accrual resumes Jun 23.
+  expect(feeDays).not.toContain('2026-06-22');
+  expect(feeDays).toContain('2026-06-23');
 });
