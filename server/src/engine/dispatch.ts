@@ -56,7 +56,9 @@ export function dispatchDecision(
   // An SCRA hold that started after the step was drafted or approved: the step is refused now.
   if (isLegalAction(effect.type, effect.payload.notice) && holds.some((h) => h.kind === 'scra'))
     return { status: 'blocked', reason: 'hold_scra', rule: ruleRef(SCRA_PROTECTIONS) };
-  const automated = effect.request_id === null;
+  // An agent's request is a person acting now; a fallback after a failed delivery (even of an
+  // agent's contact) is the system acting later, and waits for allowed hours like any step.
+  const automated = effect.request_id === null || effect.payload.fallback_for !== undefined;
   if (automated && isLegalAction(effect.type, effect.payload.notice)) {
     const paused = pausedUntil(facts, now, stop);
     if (paused) return paused;

@@ -238,12 +238,12 @@ export async function recordDeliveryFailure(
   failed?: { key: string; reason?: string },
 ): Promise<void> {
   const last = failed
-    ? await ctx.trx('effects').where({ org_id: ctx.orgId, key: failed.key }).first('key', 'payload')
+    ? await ctx.trx('effects').where({ org_id: ctx.orgId, key: failed.key }).first('key', 'payload', 'request_id')
     : await ctx
         .trx('effects')
         .where({ org_id: ctx.orgId, lease_id: ctx.leaseId, type: channel, status: 'sent' })
         .orderBy('seq', 'desc')
-        .first('key', 'payload');
+        .first('key', 'payload', 'request_id');
   await caseEvent(
     ctx,
     'delivery_failed',
@@ -252,12 +252,21 @@ export async function recordDeliveryFailure(
     last ? `delivery_failed:${last.key}` : undefined,
   );
   if (last && fallback)
-    await effect(ctx, `${last.key}:fallback:${fallback}`, fallback, 'scheduled', 'system:provider', {
-      ...last.payload,
-      delivery: undefined,
-      recipients: undefined,
-      fallback_for: last.key,
-    });
+    await effect(
+      ctx,
+      `${last.key}:fallback:${fallback}`,
+      fallback,
+      'scheduled',
+      'system:provider',
+      {
+        ...last.payload,
+        delivery: undefined,
+        recipients: undefined,
+        fallback_for: last.key,
+      },
+      // An agent's contact that failed is still that agent's request on its next channel.
+      last.request_id ? { request_id: last.request_id as string } : {},
+    );
   // Returned mail has nowhere else to go: an agent checks the address (once per failed letter).
   else if (last)
     await effect(ctx, `${last.key}:undeliverable`, 'task', 'scheduled', 'system:provider', {

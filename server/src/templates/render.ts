@@ -49,7 +49,10 @@ const INTERNAL = new Set(['task', 'crm_update']);
 export function renderContact(input: RenderInput): Rendered {
   const { effect } = input;
   const channel = effect.type;
-  const template = String(effect.payload.template ?? effect.type);
+  // A fallback after a failed delivery carries the failed message's template, whose words were
+  // written for its own channel ("reply to this email"): the next channel uses its own wording.
+  const template =
+    effect.payload.fallback_for !== undefined ? `@${channel}` : String(effect.payload.template ?? effect.type);
   const wanted = languageOf(input.recipients[0]?.language);
   const internal = INTERNAL.has(channel);
   const language: Language = internal ? 'en' : wanted.language;

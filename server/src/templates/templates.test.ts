@@ -239,3 +239,10 @@ test('every template renders in every language with nothing left unfilled', () =
       ]);
     }
 });
+
+test("a fallback after a failed delivery is written in its own channel's words", () => {
+  const letter = render('letter', { template: 'rent-late', fallback_for: 'L1:late-email:2026-03-01' });
+  expect(letter.template).toBe('@letter');
+  expect(letter.body).not.toContain('reply to this email');
+  expect(letter.body).toContain('Your balance for Maple Court (lease L1) is $2,075.00.');
+});
