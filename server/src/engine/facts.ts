@@ -60,6 +60,8 @@ export interface LeaseFacts {
     due_on: string;
     amount_cents: number;
     open_cents: number;
+    /** Of `open_cents`, what a dispute in force covers (rent-first.ts): escalation leaves it out. */
+    disputed_cents?: number;
   }[];
   /** Payments, credits, write-offs and reversals, in posting order. */
   credits: {

@@ -1,5 +1,6 @@
 import { addDays } from './days.ts';
 import type { Hold, LeaseFacts } from './facts.ts';
+import type { LedgerDispute } from './rent-first.ts';
 
 /**
  * Holds, and how they combine (the written overlap rules):
@@ -7,7 +8,8 @@ import type { Hold, LeaseFacts } from './facts.ts';
  * 2. scra blocks legal steps, placement and credit reporting; contact and fees continue.
  * 3. manual, promise_to_pay, payment_plan and payment_in_transit pause automated contact and
  *    fees (agents' one-click contacts still go out); legal steps wait too.
- * 4. dispute never pauses: escalation continues on the undisputed amount only.
+ * 4. dispute never pauses: escalation continues on the undisputed amount only (the charges a
+ *    dispute covers are carved out of the open charges, rent-first.ts).
  * Several holds at once: the strongest effect of each applies.
  */
 export type HoldEffect = 'stop_all' | 'pause' | 'block_legal';
@@ -48,10 +50,44 @@ export function scraHold(facts: LeaseFacts): Hold | undefined {
   return activeHolds(facts, facts.today).find((hold) => hold.kind === 'scra');
 }
 
+/**
+ * The disputes in force today, for the rent-first replay that carves them out of the charges
+ * open when each was entered (rent-first.ts): the day entered (`recorded_on`; a backdated
+ * dispute still covers only what was open when it was entered) and the amount named.
+ */
+export function disputesInForce(holds: readonly Hold[], today: string): LedgerDispute[] {
+  return holds
+    .filter(
+      (hold) =>
+        hold.kind === 'dispute' &&
+        hold.status === 'active' &&
+        hold.starts_on <= today &&
+        (hold.ends_on === null || hold.ends_on >= today),
+    )
+    .map((hold) => ({ entered_on: hold.recorded_on ?? hold.starts_on, amount_cents: hold.terms.amount_cents ?? 0 }));
+}
+
+/** What the disputes in force cover of the open charges (never more than is open). */
 export function disputedCents(facts: LeaseFacts): number {
-  return activeHolds(facts, facts.today)
-    .filter((hold) => hold.kind === 'dispute')
-    .reduce((sum, hold) => sum + (hold.terms.amount_cents ?? 0), 0);
+  let sum = 0;
+  for (const charge of facts.open_charges) sum += charge.disputed_cents ?? 0;
+  return sum;
+}
+
+/** Of a charge's open amount, what escalation may act on. */
+export function undisputedCents(charge: LeaseFacts['open_charges'][number]): number {
+  return charge.open_cents - (charge.disputed_cents ?? 0);
+}
+
+/**
+ * Whether a new dispute can be entered: it covers at most what is owed and not already disputed
+ * when it is entered. A larger one is refused (`dispute_exceeds_balance`), not capped: the
+ * amount is the tenant's claim as the agent took it down, and an excess would otherwise go
+ * unnoticed (before, it silently offset the next month's rent).
+ */
+export function admitDispute(amountCents: number, facts: LeaseFacts): { ok: true } | { ok: false; reason: string } {
+  const disputable = Math.max(0, facts.balance_cents - disputedCents(facts));
+  return amountCents <= disputable ? { ok: true } : { ok: false, reason: 'dispute_exceeds_balance' };
 }
 
 /**

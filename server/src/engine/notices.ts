@@ -4,7 +4,7 @@ import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/
 import { noticeRule, ruleRef, type NoticeRule, type RuleRef } from '../compliance/rules/index.ts';
 import { addDays as addCalendarDays } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
-import { disputedCents } from './holds.ts';
+import { undisputedCents } from './holds.ts';
 
 /** Notices that start a legal clock: never served without a second person's approval. */
 export const LEGAL_NOTICES: readonly NoticeKind[] = [
@@ -84,14 +84,15 @@ export function planNotice(
       : c.charge_type === 'rent'
         ? addCalendarDays(c.due_on, facts.lease.grace_days) < servedOn
         : c.due_on < servedOn;
+  // What a dispute covers is not demanded (holds.ts), nor is a charge wholly disputed among the
+  // charges whose payment cures the notice.
   const inDemand = (c: LeaseFacts['open_charges'][number]) =>
-    lateOn(c) && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
+    lateOn(c) && undisputedCents(c) > 0 && (rule.params.amount !== 'rent_only' || c.charge_type === 'rent');
   // Rent only: the open charges are read rent-first, so rent a payment would have paid but for
   // an older fee is not demanded as rent (an overstated rent demand makes the notice defective).
   const demanded = facts.open_charges.filter(inDemand);
-  const gross = demanded.reduce((sum, c) => sum + c.open_cents, 0);
-  const amount =
-    rule.params.amount === 'none' ? 0 : Math.max(0, gross - facts.unapplied_credit_cents - disputedCents(facts));
+  const gross = demanded.reduce((sum, c) => sum + undisputedCents(c), 0);
+  const amount = rule.params.amount === 'none' ? 0 : Math.max(0, gross - facts.unapplied_credit_cents);
   let expires: string;
   const also: RuleRef[] = [];
   try {

@@ -24,6 +24,18 @@ export interface LedgerMoney {
   source?: 'arrears';
 }
 
+/**
+ * A dispute in force, as the replay needs it: the local day it was entered and the amount it
+ * names. A dispute names an amount, not charges: it covers the charges open at the end of the day
+ * it was entered, oldest due first and, among charges due the same day, rent last (what tenants
+ * dispute is most often a fee, CAM or a utility charge posted with the rent), up to its amount.
+ * Charges posted later are never covered, so new rent is escalated on its own.
+ */
+export interface LedgerDispute {
+  entered_on: string;
+  amount_cents: number;
+}
+
 /** Late and NSF fees: paid after every other charge, whatever their due dates. */
 export function isFee(type: ChargeType): boolean {
   return type === 'late_fee' || type === 'nsf_fee';
@@ -49,14 +61,21 @@ const FEE_REVERSAL_SUFFIX = ':reversed';
  * A reversal takes back exactly its payment's amounts. A credit Arrears posted to reverse one of
  * its fees pays that fee first.
  *
+ * A dispute in force (`disputes`) takes the cents it covers out of what money pays: escalation
+ * acts on the undisputed amount only, so money pays what is not disputed, on any charge, and
+ * what is left waits as credit; a tenant paying exactly the undisputed amount is current.
+ *
  * Returns the open charges, oldest due first then posting order (fees among them by due date
- * too), with their amounts and what is open of each.
+ * too), with their amounts, what is open of each and, of that, what a dispute covers.
  */
 export function rentFirstOpenCharges(
   charges: readonly LedgerCharge[],
   money: readonly LedgerMoney[],
+  disputes: readonly LedgerDispute[] = [],
 ): LeaseFacts['open_charges'] {
   const open = charges.map((c) => c.amount_cents);
+  /** Cents of each charge a dispute covers: money pays them last (only an Arrears fee credit pays them). */
+  const disputed = charges.map(() => 0);
   /** Charge indexes in payment priority: non-fee charges by due date, then fees by due date. */
   const priority = charges
     .map((_, i) => i)
@@ -68,14 +87,27 @@ export function rentFirstOpenCharges(
       return fx - fy || compare(x.due_on, y.due_on) || x.seq - y.seq;
     });
   const byExternalId = new Map(charges.map((c, i) => [c.external_id, i]));
-  const timeline: ({ charge: number } | { money: LedgerMoney })[] = [
+  /** Charge indexes in the order a dispute covers them: oldest due first, on one day rent last. */
+  const coverOrder = charges
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = charges[a]!;
+      const y = charges[b]!;
+      const rx = x.charge_type === 'rent' ? 1 : 0;
+      const ry = y.charge_type === 'rent' ? 1 : 0;
+      return compare(x.due_on, y.due_on) || rx - ry || x.seq - y.seq;
+    });
+  type Entry = { charge: number } | { money: LedgerMoney } | { dispute: LedgerDispute; seq: number };
+  const timeline: Entry[] = [
     ...charges.map((_, charge) => ({ charge })),
     ...money.map((m) => ({ money: m })),
+    ...disputes.map((dispute, seq) => ({ dispute, seq })),
   ];
-  const dayOf = (t: (typeof timeline)[number]) =>
-    'charge' in t ? charges[t.charge]!.effective_on : t.money.effective_on;
-  const rank = (t: (typeof timeline)[number]) => ('charge' in t ? 0 : t.money.kind === 'reversal' ? 2 : 1);
-  const seqOf = (t: (typeof timeline)[number]) => ('charge' in t ? charges[t.charge]!.seq : t.money.seq);
+  const dayOf = (t: Entry) =>
+    'charge' in t ? charges[t.charge]!.effective_on : 'money' in t ? t.money.effective_on : t.dispute.entered_on;
+  // A dispute comes after its day's charges and money: it covers what is open at the end of that day.
+  const rank = (t: Entry) => ('charge' in t ? 0 : 'dispute' in t ? 3 : t.money.kind === 'reversal' ? 2 : 1);
+  const seqOf = (t: Entry) => ('charge' in t ? charges[t.charge]!.seq : 'money' in t ? t.money.seq : t.seq);
   timeline.sort((a, b) => compare(dayOf(a), dayOf(b)) || rank(a) - rank(b) || seqOf(a) - seqOf(b));
 
   interface Paying {
@@ -99,8 +131,10 @@ export function rentFirstOpenCharges(
     }
   };
   const apply = (p: Paying, i: number) => {
-    if (!present[i] || p.left === 0 || open[i] === 0) return;
-    const cents = Math.min(p.left, open[i]!);
+    // Money pays only what is not disputed; an Arrears credit taking back its own fee pays that fee whole.
+    const payable = p.target === i ? open[i]! : open[i]! - Math.min(open[i]!, disputed[i]!);
+    if (!present[i] || p.left === 0 || payable <= 0) return;
+    const cents = Math.min(p.left, payable);
     open[i]! -= cents;
     p.left -= cents;
     p.applied.set(i, (p.applied.get(i) ?? 0) + cents);
@@ -126,6 +160,16 @@ export function rentFirstOpenCharges(
   for (const t of timeline) {
     if ('charge' in t) {
       present[t.charge] = true;
+    } else if ('dispute' in t) {
+      // It names an amount, not charges: it covers what is open when it is entered, in cover order.
+      let left = t.dispute.amount_cents;
+      for (const i of coverOrder) {
+        if (left === 0) break;
+        if (!present[i]) continue;
+        const cents = Math.min(left, open[i]! - Math.min(open[i]!, disputed[i]!));
+        disputed[i]! += cents;
+        left -= cents;
+      }
     } else if (t.money.kind !== 'reversal') {
       const target = t.money.source === 'arrears' && t.money.external_id.endsWith(FEE_REVERSAL_SUFFIX);
       const p: Paying = {
@@ -156,12 +200,14 @@ export function rentFirstOpenCharges(
   for (const i of order) {
     if (open[i]! <= 0) continue;
     const c = charges[i]!;
+    const covered = Math.min(open[i]!, disputed[i]!);
     result.push({
       external_id: c.external_id,
       charge_type: c.charge_type,
       due_on: c.due_on,
       amount_cents: c.amount_cents,
       open_cents: open[i]!,
+      ...(covered > 0 ? { disputed_cents: covered } : {}),
     });
   }
   return result;

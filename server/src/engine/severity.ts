@@ -2,7 +2,6 @@ import type { PolicyDocument } from '@arrears/shared';
 import { effectiveDayRanges } from '@arrears/shared';
 import { daysBetween } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
-import { disputedCents } from './holds.ts';
 
 /** Levels below the policy's own: nothing owed, and owed but not yet at the first level. */
 export const CURRENT = 'current';
@@ -13,11 +12,11 @@ export interface Severity {
   level: string;
   /** Today minus the due date of the oldest unpaid charge; 0 when nothing is past due. */
   days_past_due: number;
-  /** The balance escalation may act on: open charges due, minus open credits and disputed amounts. */
+  /** The balance escalation may act on: open charges due, minus open credits and what disputes cover. */
   balance_cents: number;
   disputed_cents: number;
   unpaid_charges: number;
-  /** Due date of the oldest unpaid charge: the anchor every step is counted from. */
+  /** Due date of the oldest unpaid charge not wholly disputed: the anchor every step is counted from. */
   anchor_due_on: string | null;
 }
 
@@ -27,20 +26,25 @@ export interface Severity {
  */
 export function severity(policy: PolicyDocument, facts: LeaseFacts): Severity {
   // One pass over the open charges (oldest due first): the ones past due, their total, the first.
+  // What a dispute covers is carved out charge by charge (rent-first.ts): a charge wholly
+  // disputed is neither the anchor nor unpaid, so rent posted after a dispute is escalated at its
+  // own age, not at the age of the disputed charges before it.
   const today = facts.today;
   const charges = facts.open_charges;
   let owed = 0;
   let unpaid = 0;
+  let disputed = 0;
   let first: string | null = null;
   for (let i = 0; i < charges.length; i++) {
     const charge = charges[i]!;
-    if (!(charge.due_on < today)) continue;
+    const covered = charge.disputed_cents ?? 0;
+    disputed += covered;
+    if (!(charge.due_on < today) || charge.open_cents - covered <= 0) continue;
     if (unpaid === 0) first = charge.due_on;
     unpaid++;
-    owed += charge.open_cents;
+    owed += charge.open_cents - covered;
   }
-  const disputed = facts.holds.length === 0 ? 0 : disputedCents(facts);
-  const balance = Math.max(0, owed - facts.unapplied_credit_cents - disputed);
+  const balance = Math.max(0, owed - facts.unapplied_credit_cents);
   const anchor = balance > 0 ? first : null;
   const days = anchor ? daysBetween(anchor, today) : 0;
   if (!anchor) return result(days, balance, disputed, unpaid, CURRENT, null);

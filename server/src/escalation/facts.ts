@@ -3,6 +3,7 @@ import type { Trx } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { localDate } from '../time/zoned.ts';
 import type { Hold, KnownEffect, LeaseFacts } from '../engine/facts.ts';
+import { disputesInForce } from '../engine/holds.ts';
 import { rentFirstOpenCharges, type LedgerCharge } from '../engine/rent-first.ts';
 import { contactCardsOf, type ContactCard } from './delivery.ts';
 
@@ -214,10 +215,23 @@ function toLeaseContext(row: ContextRow): LeaseContext {
     ...(c.reason ? { reason: c.reason } : {}),
     ...(c.source === 'arrears' ? { source: 'arrears' as const } : {}),
   }));
-  // Escalation reads the ledger rent-first (engine/rent-first.ts), not in its allocation order.
+  const holds = row.holds.map((h): Hold => ({
+    id: h.id as string,
+    kind: h.kind as Hold['kind'],
+    status: h.status as Hold['status'],
+    starts_on: h.starts_on as string,
+    ends_on: (h.ends_on as string | null) ?? null,
+    recorded_on: localDate(new Date(h.created_at as string), l.timezone as string),
+    ...(h.closed_at ? { ended_at: new Date(h.closed_at as string).toISOString() } : {}),
+    terms: h.terms as Hold['terms'],
+    created_by: h.created_by as string,
+  }));
+  // Escalation reads the ledger rent-first (engine/rent-first.ts), not in its allocation order,
+  // with what the disputes in force cover carved out (engine/holds.ts).
   const openCharges = rentFirstOpenCharges(
     row.charges.map((c) => ({ ...c, seq: Number(c.id), amount_cents: Number(c.amount_cents) })),
     credits.map((c, i) => ({ ...c, seq: Number(row.credits[i]!.id) })),
+    disputesInForce(holds, l.today as string),
   );
   const openTotal = openCharges.reduce((sum, c) => sum + c.open_cents, 0);
   const settings = (l.org_settings ?? {}) as Record<string, unknown>;
@@ -262,17 +276,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
     next_entry_on: row.next_entry_on,
     posted_rent_due: row.posted_rent_due,
     unapplied_credit_cents: Math.max(0, openTotal - balance),
-    holds: row.holds.map((h): Hold => ({
-      id: h.id as string,
-      kind: h.kind as Hold['kind'],
-      status: h.status as Hold['status'],
-      starts_on: h.starts_on as string,
-      ends_on: (h.ends_on as string | null) ?? null,
-      recorded_on: localDate(new Date(h.created_at as string), l.timezone as string),
-      ...(h.closed_at ? { ended_at: new Date(h.closed_at as string).toISOString() } : {}),
-      terms: h.terms as Hold['terms'],
-      created_by: h.created_by as string,
-    })),
+    holds,
     contact: {
       phone_timezone: row.contact?.phone_timezone ?? null,
       reachable: { email: row.contact?.email ?? false, phone: row.contact?.phone ?? false },

@@ -1,6 +1,8 @@
 import type { ScenarioEvent } from '@arrears/shared';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
+import { admitDispute } from '../engine/holds.ts';
+import { loadFacts } from '../escalation/facts.ts';
 import * as signals from '../escalation/signals.ts';
 import { addCalendarDays } from '../time/zoned.ts';
 
@@ -27,6 +29,7 @@ export async function enterHold(
   const lease = ctx.leaseId;
   const schedule = event.promises ?? event.installments;
   const startsOn = event.from ?? today;
+  if (event.kind === 'dispute' && !(await disputeAdmitted(ctx, event, holdId))) return;
   const admitted = admitHold({
     kind: event.kind,
     starts_on: startsOn,
@@ -73,6 +76,36 @@ export async function enterHold(
     },
     { drafted_by: event.by, ...(admitted.reason ? { reason: admitted.reason } : {}) },
   );
+}
+
+/**
+ * A dispute covers at most what is owed, and not yet disputed, when it is entered (engine/holds.ts
+ * `admitDispute`); a larger one is refused as a blocked `hold` action, like any refused input, and
+ * records no hold. Once per hold id: the refusal takes the key the hold would have had.
+ */
+async function disputeAdmitted(
+  ctx: signals.SignalContext,
+  event: Extract<ScenarioEvent, { type: 'hold' }>,
+  holdId: string,
+): Promise<boolean> {
+  const key = `${ctx.leaseId}:hold:${event.id}`;
+  // The same hold delivered again: decided the first time (a recorded one is not re-admitted
+  // against a balance it already covers).
+  const earlier = await ctx.trx('effects').where({ org_id: ctx.orgId, key }).first('status');
+  if (earlier) return earlier.status !== 'blocked';
+  const facts = await loadFacts(ctx.trx, ctx.orgId, ctx.leaseId, ctx.now);
+  const verdict = admitDispute(event.amount_cents ?? 0, facts);
+  if (verdict.ok) return true;
+  await signals.recordEffect(
+    ctx,
+    key,
+    'hold',
+    'blocked',
+    event.by,
+    { hold: holdId, kind: event.kind, amount_cents: event.amount_cents },
+    { reason: verdict.reason, drafted_by: event.by },
+  );
+  return false;
 }
 
 /**

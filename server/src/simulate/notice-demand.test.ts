@@ -43,9 +43,12 @@ test('the rent disputed in full, then the dispute resolved: the notice is drafte
     '  - {at: 2026-03-15, type: hold, lease: L1, id: D1, kind: dispute, by: agent-7, amount_cents: 200000}',
     '  - {at: 2026-04-10, type: hold_release, hold: D1, by: manager-2, reason: resolved}',
   ]);
+  // The dispute covers March's rent (the oldest open charge): the undisputed fee (due Mar 7) is
+  // the anchor while it lasts, and its day 21 has only the fee to demand. Resolved, March's rent
+  // is the anchor again: its demand letter goes Apr 10, the pay-or-quit the next day.
   expect(notices(report).map((a) => [a.id, a.status, a.reason ?? null, String(a.at).slice(0, 10)])).toEqual([
-    ['L1:pay-or-quit:2026-03-01', 'suppressed', 'nothing_to_demand', '2026-03-22'],
-    ['L1:pay-or-quit:2026-03-01#2', 'awaiting_approval', null, '2026-04-10'],
+    ['L1:pay-or-quit:2026-03-07', 'suppressed', 'nothing_to_demand', '2026-03-28'],
+    ['L1:pay-or-quit:2026-03-01', 'awaiting_approval', null, '2026-04-11'],
   ]);
 });
 
