@@ -251,6 +251,9 @@ export async function recordDeliveryFailure(
     { channel, effect: last?.key ?? null, ...(failed?.reason ? { reason: failed.reason } : {}) },
     last ? `delivery_failed:${last.key}` : undefined,
   );
+  // The one opt-out confirmation is a text or nothing (47 CFR 64.1200(a)(12)): it never moves to
+  // email, where it would be a second message the tenant did not ask for.
+  if (last?.payload?.purpose === 'opt_out_confirmation') return;
   if (last && fallback)
     await effect(
       ctx,

@@ -55,3 +55,24 @@ test("an agent's failed call falls back to a text that carries the request, with
     }),
   ]);
 });
+
+test('a failed opt-out confirmation text is not sent again by email', async () => {
+  const report = await simulateText([
+    'version: 1',
+    'start: 2026-03-01',
+    'end: 2026-03-02',
+    'policy: default-residential',
+    'properties: [{id: P1, jurisdiction: US-CA, timezone: America/Los_Angeles, units: 12}]',
+    'leases:',
+    '  - {id: A, property: P1, kind: residential, rent_cents: 100000, due_day: 1, grace_days: 5,',
+    '     tenants: [{id: TA, name: Ana, email: a@example.test, phone: "+14155550001", sms_consent: true}]}',
+    'events:',
+    '  - {at: 2026-03-01, type: charge, lease: A, id: R1, kind: rent, amount_cents: 100000}',
+    '  - {at: "2026-03-01T12:00:00-08:00", type: inbound, lease: A, channel: sms, body: "STOP"}',
+    '  - {at: "2026-03-01T12:01:00-08:00", type: delivery_failed, lease: A, channel: sms}',
+  ]);
+  expect(actionsOf(report, 'A', 'sms')).toEqual([
+    expect.objectContaining({ status: 'sent', template: 'opt-out-confirmation' }),
+  ]);
+  expect(actionsOf(report, 'A', 'email').filter((e) => String(e.id).includes('fallback'))).toEqual([]);
+});
