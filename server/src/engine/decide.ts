@@ -232,7 +232,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   // deceased hold stops everything, and under an SCRA hold the next step that is not a legal one.
   const upcoming =
     sev.anchor_due_on && stop?.effect !== 'stop_all'
-      ? nextStep(policy, facts, sev.anchor_due_on, known, scraHold(facts) !== undefined)
+      ? nextStep(policy, facts, { ...sev, anchor_due_on: sev.anchor_due_on }, known, scraHold(facts) !== undefined)
       : undefined;
   return {
     next: uptime(next, state, evaluatedDaily(facts, known)),

@@ -87,6 +87,14 @@ function dayRanges(policy: PolicyDocument): { min: number; max: number }[] {
   return ranges;
 }
 
+/**
+ * Whether a level's conditions other than days hold for this severity (its balance and unpaid
+ * charges ranges): a level they rule out is not reached however many days pass.
+ */
+export function reachableLevel(level: PolicyDocument['levels'][number], sev: Severity): boolean {
+  return within(sev.balance_cents, level.balance_cents) && within(sev.unpaid_charges, level.unpaid_charges);
+}
+
 function within(value: number, range: { min?: number; max?: number } | undefined): boolean {
   if (!range) return true;
   return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);

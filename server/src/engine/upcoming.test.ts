@@ -43,3 +43,24 @@ test('a bankruptcy stay or a deceased hold leaves no next action; an SCRA hold s
   expect(next([hold('deceased')])).toBeNull();
   expect(next([hold('scra')])).toEqual({ type: 'letter', on: '2026-03-26' });
 });
+
+test('a step of a level the balance rules out is never the next action', () => {
+  const handOff = PolicyDocument.parse({
+    ...policy,
+    id: 'hand-off',
+    levels: [
+      policy.levels[0],
+      {
+        id: 'L2',
+        days: { min: 10 },
+        balance_cents: { min: 25_000 },
+        steps: [{ id: 'placement', day: 20, action: 'placement' }],
+      },
+    ],
+  });
+  const at = (open_cents: number) =>
+    new EngineHarness(handOff).evaluate(leaseFacts('2026-03-15', { open_charges: [rent('2026-03-01', open_cents)] }))
+      .next_action;
+  expect(at(7_500)).toBeNull();
+  expect(at(25_000)).toEqual({ type: 'placement', on: '2026-03-21' });
+});

@@ -4,20 +4,28 @@ import type { LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
 import { isLegalAction } from './notices.ts';
 import { earliestReminder, nextRentDueOn, rentDueOn } from './reminders.ts';
+import { reachableLevel, type Severity } from './severity.ts';
 import { datedSteps, stepKey } from './steps.ts';
 
 // What comes next for a lease: its next policy step, and the day the engine wants to look again.
 
-/** The next policy step of the anchor not yet on record, skipping legal ones when `skipLegal` (an SCRA hold). */
+/**
+ * The next policy step of the anchor not yet on record, skipping legal ones when `skipLegal` (an
+ * SCRA hold) and the steps of levels the balance rules out (a $75 balance never reaches a
+ * hand-off level that starts at $250, however late it is).
+ */
 export function nextStep(
   policy: PolicyDocument,
   facts: LeaseFacts,
-  anchor: string,
+  sev: Severity & { anchor_due_on: string },
   known: KnownEffects,
   skipLegal: boolean,
 ) {
+  const anchor = sev.anchor_due_on;
   for (const s of datedSteps(policy, facts, anchor)) {
     if (s.day <= facts.today || known.has(stepKey(facts.lease.id, s.step.id, anchor))) continue;
+    const level = policy.levels[s.rank];
+    if (level && !reachableLevel(level, sev)) continue;
     if (skipLegal && isLegalAction(s.step.action, s.step.action === 'notice' ? s.step.notice : undefined)) continue;
     return s;
   }
