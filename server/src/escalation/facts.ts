@@ -32,8 +32,19 @@ export interface LeaseContext {
  * aggregate per tenant cannot be hashed.
  */
 /** What an evaluation writes (holds, effects, the case track): read alike by both statements below. */
-const HOLDS_SQL = `(select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from holds h
-     where h.org_id = :org and h.lease_id = l.id) as holds`;
+/**
+ * A lease's holds, and the bankruptcy and deceased holds of its tenants' other leases: the
+ * automatic stay protects the debtor (11 U.S.C. 362), not one lease, and a deceased person is
+ * not contacted about any of them. Tenants count as parties (primary, co-tenant) on both leases.
+ */
+const HOLDS_SQL = `(select coalesce(jsonb_agg(h order by h.created_at, h.id), '[]') from (
+       select h.* from holds h where h.org_id = :org and h.lease_id = l.id
+       union
+       select h.* from lease_tenants b
+       join lease_tenants a on a.org_id = b.org_id and a.tenant_id = b.tenant_id and a.lease_id <> b.lease_id
+         and a.role in ('primary', 'co_tenant')
+       join holds h on h.org_id = a.org_id and h.lease_id = a.lease_id and h.kind in ('bankruptcy', 'deceased')
+       where b.org_id = :org and b.lease_id = l.id and b.role in ('primary', 'co_tenant')) h) as holds`;
 const EFFECTS_SQL = `(select coalesce(jsonb_agg(e order by e.seq), '[]') from effects e
      where e.org_id = :org and e.lease_id = l.id) as effects`;
 const TRACK_SQL = `(select to_jsonb(c) from cases c where c.org_id = :org and c.id = l.id) as track`;
@@ -150,7 +161,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v5',
+    'arrears_lease_contexts_v6',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
@@ -184,7 +195,7 @@ export async function refreshLeaseContexts(
   if (known.length === 0) return new Map();
   const result = await prepared(
     trx,
-    'arrears_lease_context_refresh_v1',
+    'arrears_lease_context_refresh_v2',
     trx.raw<{ rows: Pick<ContextRow, 'lease_id' | 'holds' | 'effects' | 'track'>[] }>(REFRESH_SQL, {
       org: orgId,
       leases: known.map(([id]) => id),
