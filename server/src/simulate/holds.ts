@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { ScenarioEvent } from '@arrears/shared';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
@@ -53,7 +54,10 @@ export async function enterHold(
     terms,
     event.by,
   );
-  if (!created) return;
+  if (!created) {
+    await checkRedelivery(ctx, event, holdId, terms);
+    return;
+  }
   const flag = CRM_HOLD_FLAGS[event.kind];
   if (flag && admitted.status === 'active')
     await signals.recordEffect(ctx, `${lease}:hold:${event.id}:crm`, 'crm_update', 'scheduled', event.by, {
@@ -203,4 +207,61 @@ export async function decideHoldApproval(
     { target: key },
     { drafted_by: actor.id, ...(event.reason ? { reason: event.reason } : {}) },
   );
+}
+
+/**
+ * A hold delivered again under its id: the same hold counts once (a webhook delivered three
+ * times); one that says something else (another kind, amount, date) is not applied and is shown
+ * as a blocked `hold` action with reason `conflict`, naming the field, as a conflicting ledger
+ * event is — never silently ignored. Once per distinct conflicting content.
+ */
+async function checkRedelivery(
+  ctx: signals.SignalContext,
+  event: Extract<ScenarioEvent, { type: 'hold' }>,
+  holdId: string,
+  terms: Record<string, unknown>,
+): Promise<void> {
+  const recorded = await ctx
+    .trx('holds')
+    .where({ org_id: ctx.orgId, id: holdId })
+    .first<{ kind: string; terms: Record<string, unknown>; ends_on: string | Date | null } | undefined>(
+      'kind',
+      'terms',
+      'ends_on',
+    );
+  if (!recorded) return;
+  const day = (d: string | Date | null) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
+  const field =
+    recorded.kind !== event.kind
+      ? 'kind'
+      : canonical(recorded.terms) !== canonical(terms)
+        ? Object.keys({ ...recorded.terms, ...terms }).find((k) => canonical(recorded.terms[k]) !== canonical(terms[k]))
+        : event.until !== undefined && day(recorded.ends_on) !== event.until
+          ? 'until'
+          : undefined;
+  if (!field) return;
+  const content = crypto
+    .createHash('sha256')
+    .update(canonical({ kind: event.kind, terms, until: event.until }))
+    .digest('hex');
+  await signals.recordEffect(
+    ctx,
+    `${ctx.leaseId}:hold:${event.id}:conflict:${content.slice(0, 12)}`,
+    'hold',
+    'blocked',
+    event.by,
+    { hold: holdId, kind: event.kind, field },
+    { reason: 'conflict', drafted_by: event.by },
+  );
+}
+
+/** JSON with sorted keys: two deliveries of the same terms compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }

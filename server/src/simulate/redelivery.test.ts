@@ -44,3 +44,28 @@ test('the same id with another amount a day later is a conflict, shown and not a
   ]);
   expect(report.final.L1!.balance_cents).toBe(200000 + 7500 - 150000);
 });
+
+test('a hold re-delivered counts once; one re-delivered with other terms is refused as a conflict, never applied', async () => {
+  const promise = (day: string, by: string) =>
+    `  - {at: "${day}T10:00:00-07:00", type: hold, lease: L1, id: PTP, kind: promise_to_pay, by: agent-1, promises: [{by: ${by}, amount_cents: 100000}]}`;
+  const report = await simulateText([
+    ...scenario(
+      promise('2026-03-09', '2026-03-15'),
+      promise('2026-03-10', '2026-03-15'),
+      promise('2026-03-11', '2026-03-30'),
+    ),
+    'users: [{id: agent-1, role: agent}]',
+  ]);
+  expect(actionsOf(report, 'L1', 'hold')).toEqual([
+    expect.objectContaining({ status: 'posted', at: '2026-03-09T10:00:00-07:00' }),
+    expect.objectContaining({
+      status: 'blocked',
+      reason: 'conflict',
+      at: '2026-03-11T10:00:00-07:00',
+    }),
+  ]);
+  // The first promise stands: broken the day after Mar 15.
+  expect(actionsOf(report, 'L1', 'hold_broken')).toEqual([
+    expect.objectContaining({ at: expect.stringMatching(/^2026-03-16/) }),
+  ]);
+});
