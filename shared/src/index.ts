@@ -7,3 +7,5 @@ export * from './policy.ts';
 export * from './scenario.ts';
 export * from './runner.ts';
 export * from './org-settings.ts';
+export * from './card.ts';
+export * from './actions.ts';

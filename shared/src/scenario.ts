@@ -102,8 +102,6 @@ export type ScenarioProperty = z.infer<typeof ScenarioProperty>;
 const base = { at: ScenarioTime };
 const leaseEvent = { ...base, lease: Id };
 
-const Installment = z.object({ by: LocalDate, amount_cents: PositiveCents }).strict();
-
 export const HoldKind = z.enum([
   'promise_to_pay',
   'payment_plan',
@@ -130,6 +128,46 @@ export const RequestAction = z.enum([
   'remove_cares_flag',
 ]);
 export type RequestAction = z.infer<typeof RequestAction>;
+
+/** What each kind of hold must state (a scenario's hold event and the holds API alike). */
+export function requireHoldTerms(
+  hold: {
+    kind: HoldKind;
+    promises?: unknown;
+    installments?: unknown;
+    amount_cents?: unknown;
+    chapter?: unknown;
+    until?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const need = (field: 'promises' | 'installments' | 'amount_cents' | 'chapter' | 'until', why: string) => {
+    if (hold[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: why });
+  };
+  if (hold.kind === 'promise_to_pay') need('promises', 'a promise to pay lists its promises');
+  if (hold.kind === 'payment_plan') need('installments', 'a payment plan lists its installments');
+  if (hold.kind === 'dispute') need('amount_cents', 'a dispute names the disputed amount');
+  if (hold.kind === 'bankruptcy') need('chapter', 'a bankruptcy hold names the chapter (7, 11 or 13)');
+  if (hold.kind === 'manual') need('until', 'a manual hold needs an end date');
+}
+
+/** A notice request names which notice. */
+export function requireNoticeKind(request: { action: RequestAction; notice?: unknown }, ctx: z.RefinementCtx): void {
+  if (request.action === 'notice' && !request.notice)
+    ctx.addIssue({ code: 'custom', path: ['notice'], message: 'a notice request names its notice' });
+}
+
+/** A rejection gives its reason (maker-checker: the drafter learns why). */
+export function requireRejectionReason(
+  approval: { decision: 'approve' | 'reject'; reason?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (approval.decision === 'reject' && !approval.reason)
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection gives its reason' });
+}
+
+/** A promise's or plan's dated amount. */
+export const Installment = z.object({ by: LocalDate, amount_cents: PositiveCents }).strict();
 
 export const ScenarioEvent = z.discriminatedUnion(
   'type',
@@ -183,16 +221,7 @@ export const ScenarioEvent = z.discriminatedUnion(
         reason: z.string().optional(),
       })
       .strict()
-      .superRefine((hold, ctx) => {
-        const need = (field: keyof typeof hold, why: string) => {
-          if (hold[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: why });
-        };
-        if (hold.kind === 'promise_to_pay') need('promises', 'a promise to pay lists its promises');
-        if (hold.kind === 'payment_plan') need('installments', 'a payment plan lists its installments');
-        if (hold.kind === 'dispute') need('amount_cents', 'a dispute names the disputed amount');
-        if (hold.kind === 'bankruptcy') need('chapter', 'a bankruptcy hold names the chapter (7, 11 or 13)');
-        if (hold.kind === 'manual') need('until', 'a manual hold needs an end date');
-      }),
+      .superRefine(requireHoldTerms),
     z
       .object({
         ...base,
@@ -219,10 +248,7 @@ export const ScenarioEvent = z.discriminatedUnion(
         channel: z.enum(['email', 'sms', 'call', 'letter', 'certified_letter']).optional(),
       })
       .strict()
-      .superRefine((request, ctx) => {
-        if (request.action === 'notice' && !request.notice)
-          ctx.addIssue({ code: 'custom', path: ['notice'], message: 'a notice request names its notice' });
-      }),
+      .superRefine(requireNoticeKind),
     z
       .object({
         ...base,
@@ -235,10 +261,7 @@ export const ScenarioEvent = z.discriminatedUnion(
         reason: z.string().optional(),
       })
       .strict()
-      .superRefine((approval, ctx) => {
-        if (approval.decision === 'reject' && !approval.reason)
-          ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection gives its reason' });
-      }),
+      .superRefine(requireRejectionReason),
     z
       .object({
         ...leaseEvent,

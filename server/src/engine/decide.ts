@@ -8,10 +8,11 @@ import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { revisitKept } from './hold-rules.ts';
-import { activeHolds, holdOutcome, scraHold, strongest } from './holds.ts';
+import { activeHolds, holdOutcome, scraHold, strongest, type HoldEffect } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
+import type { PolicyStep } from './steps.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 
 export interface CaseState {
@@ -228,12 +229,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   // Last: it looks at everything this decision scheduled.
   scheduleValidationNotice(facts, known, commands, create, now);
 
-  // "Next" as the lease's card and the report show it: nothing while a bankruptcy stay or a
-  // deceased hold stops everything, and under an SCRA hold the next step that is not a legal one.
-  const upcoming =
-    sev.anchor_due_on && stop?.effect !== 'stop_all'
-      ? nextStep(policy, facts, { ...sev, anchor_due_on: sev.anchor_due_on }, known, scraHold(facts) !== undefined)
-      : undefined;
+  const upcoming = upcomingStep(policy, facts, sev, known, stop);
   return {
     next: uptime(next, state, evaluatedDaily(facts, known)),
     commands,
@@ -244,6 +240,24 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
     // steps slip a day. It asks to be looked at again today; that evaluation sets the real timer.
     wake_on: event.type === 'evaluate' ? wakeOn(policy, facts, known) : facts.today,
   };
+}
+
+/**
+ * "Next" as the lease's card (cards/view.ts) and the report show it: the next policy step not yet
+ * on record; nothing while a bankruptcy stay or a deceased hold stops everything, and under an
+ * SCRA hold the next step that is not a legal one. `stop` is the strongest hold in force today
+ * (decide passes the one it computed; absent, it is worked out from the facts the same way).
+ */
+export function upcomingStep(
+  policy: PolicyDocument,
+  facts: LeaseFacts,
+  sev: Severity,
+  known: KnownEffects,
+  stop: { effect: HoldEffect } | null = strongest(activeHolds(facts, facts.today)),
+): PolicyStep | undefined {
+  return sev.anchor_due_on && stop?.effect !== 'stop_all'
+    ? nextStep(policy, facts, { ...sev, anchor_due_on: sev.anchor_due_on }, known, scraHold(facts) !== undefined)
+    : undefined;
 }
 
 /**

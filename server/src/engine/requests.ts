@@ -176,7 +176,9 @@ export function handleApproval(
   const target = known.get(event.target);
   const record = (reason: string) =>
     create({
-      key: `${event.target}:approval:${event.actor.id}:${now.toISOString()}`,
+      // An unknown target is a bare id (a request id two leases may share): the lease keeps the
+      // refusals of two leases apart.
+      key: `${target ? event.target : `${facts.lease.id}:${event.target}`}:approval:${event.actor.id}:${now.toISOString()}`,
       type: 'approval',
       status: 'blocked',
       reason,

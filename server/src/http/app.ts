@@ -7,8 +7,10 @@ import { requireApiKey } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { requestLog } from './logger.ts';
 import { buildOpenApi, type RouteDoc } from './openapi.ts';
+import { actionDocs, actionRoutes } from './routes/actions.ts';
 import { healthDocs, healthRoutes } from './routes/health.ts';
 import { leaseDocs, leaseRoutes } from './routes/leases.ts';
+import { cardDocs, cardRoutes } from './routes/card.ts';
 import { ledgerDocs, ledgerRoutes } from './routes/ledger.ts';
 import { orgSettingsDocs, orgSettingsRoutes } from './routes/org-settings.ts';
 import { outboxDocs, outboxRoutes } from './routes/outbox.ts';
@@ -20,8 +22,10 @@ export const API_VERSION = '0.1.0';
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...healthDocs,
   ...leaseDocs,
+  ...cardDocs,
   ...ledgerDocs,
   ...triggerDocs,
+  ...actionDocs,
   ...outboxDocs,
   ...orgSettingsDocs,
 ];
@@ -52,8 +56,10 @@ export function createApp({ db, clock, logger, boss, webhooks }: AppDeps): Expre
 
   app.use('/v1', requireApiKey(db));
   app.use(leaseRoutes(db, clock));
+  app.use(cardRoutes(db, clock));
   app.use(ledgerRoutes(db, clock));
   app.use(triggerRoutes(db, clock));
+  app.use(actionRoutes(db, clock));
   app.use(outboxRoutes(db, boss));
   app.use(orgSettingsRoutes(db, clock));
 

@@ -9,8 +9,8 @@ import { screenPartialPayment } from '../escalation/partial-payments.ts';
 import * as signals from '../escalation/signals.ts';
 import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { addCalendarDays, localDate, zonedInstant } from '../time/zoned.ts';
-import { decideHoldApproval, enterHold, releaseHold } from './holds.ts';
-import { approvalTarget } from './approvals.ts';
+import { decideHoldApproval, enterHold, releaseHold } from '../escalation/holds.ts';
+import { approvalTarget } from '../escalation/approval-target.ts';
 import { depositCredit, LedgerDeliveries, ledgerRecord } from './ledger-events.ts';
 import { policyForKind } from './policy-for-kind.ts';
 import { classifyReply } from './replies.ts';
@@ -352,7 +352,9 @@ class Simulation {
         );
         return;
       case 'approval': {
-        const target = await approvalTarget(this.db, lease, event.request, this.holdId(lease, event.request));
+        const target = await this.db.withOrg(SIM_ORG, (trx) =>
+          approvalTarget(trx, SIM_ORG, lease, event.request, this.holdId(lease, event.request)),
+        );
         if (target?.type === 'hold') {
           await this.approveHold(lease, target.key, event, now);
           break;

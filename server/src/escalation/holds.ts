@@ -1,13 +1,30 @@
 import crypto from 'node:crypto';
-import type { ScenarioEvent } from '@arrears/shared';
+import type { HoldKind } from '@arrears/shared';
 import type { Actor } from '../engine/facts.ts';
 import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { admitDispute } from '../engine/holds.ts';
-import { loadFacts } from '../escalation/facts.ts';
-import * as signals from '../escalation/signals.ts';
+import { loadFacts } from './facts.ts';
+import * as signals from './signals.ts';
 import { addCalendarDays } from '../time/zoned.ts';
 
-// A scenario's hold events as the product records them: the hold row, its action, its CRM flag.
+// Holds as the product records them — the hold row, its action, its CRM flag — whether an agent
+// enters one through the API (http/routes/actions.ts) or a scenario does (simulate/run.ts).
+
+/** A hold as a person enters it: a scenario's `hold` event, or the body of `POST /v1/leases/:id/holds`. */
+export interface HoldEntry {
+  id: string;
+  kind: HoldKind;
+  /** Who entered it (a user id of the org). */
+  by: string;
+  /** A backdated hold: the local day it took effect (default: the day it is entered). */
+  from?: string;
+  until?: string;
+  promises?: { by: string; amount_cents: number }[];
+  installments?: { by: string; amount_cents: number }[];
+  amount_cents?: number;
+  chapter?: 7 | 11 | 13;
+  reason?: string;
+}
 
 /** What the CRM record shows while a hold is on, so agents see it before they pick up the phone. */
 const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
@@ -23,7 +40,7 @@ const CRM_HOLD_FLAGS: Partial<Record<string, string>> = {
  */
 export async function enterHold(
   ctx: signals.SignalContext,
-  event: Extract<ScenarioEvent, { type: 'hold' }>,
+  event: HoldEntry,
   holdId: string,
   today: string,
 ): Promise<void> {
@@ -87,11 +104,7 @@ export async function enterHold(
  * `admitDispute`); a larger one is refused as a blocked `hold` action, like any refused input, and
  * records no hold. Once per hold id: the refusal takes the key the hold would have had.
  */
-async function disputeAdmitted(
-  ctx: signals.SignalContext,
-  event: Extract<ScenarioEvent, { type: 'hold' }>,
-  holdId: string,
-): Promise<boolean> {
+async function disputeAdmitted(ctx: signals.SignalContext, event: HoldEntry, holdId: string): Promise<boolean> {
   const key = `${ctx.leaseId}:hold:${event.id}`;
   // The same hold delivered again: decided the first time (a recorded one is not re-admitted
   // against a balance it already covers).
@@ -119,7 +132,7 @@ async function disputeAdmitted(
  */
 export async function releaseHold(
   ctx: signals.SignalContext,
-  event: Extract<ScenarioEvent, { type: 'hold_release' }>,
+  event: { hold: string; reason: string },
   holdId: string,
   actor: Actor,
   today: string,
@@ -130,7 +143,8 @@ export async function releaseHold(
   const verdict: ReturnType<typeof admitRelease> = hold
     ? admitRelease(hold, actor.role, event.reason)
     : { ok: false, reason: 'hold_not_recorded_yet' };
-  const key = `${lease}:hold:${event.hold}:release:${now.toISOString()}`;
+  // The actor is part of the key: a refused release and a permitted one at the same instant are two actions.
+  const key = `${lease}:hold:${event.hold}:release:${actor.id}:${now.toISOString()}`;
   if (!verdict.ok) {
     await signals.recordEffect(
       ctx,
@@ -167,7 +181,7 @@ export async function releaseHold(
 export async function decideHoldApproval(
   ctx: signals.SignalContext,
   key: string,
-  event: Extract<ScenarioEvent, { type: 'approval' }>,
+  event: { decision: 'approve' | 'reject'; reason?: string },
   actor: Actor,
 ): Promise<void> {
   const { trx, orgId, now } = ctx;
@@ -217,7 +231,7 @@ export async function decideHoldApproval(
  */
 async function checkRedelivery(
   ctx: signals.SignalContext,
-  event: Extract<ScenarioEvent, { type: 'hold' }>,
+  event: HoldEntry,
   holdId: string,
   terms: Record<string, unknown>,
 ): Promise<void> {
