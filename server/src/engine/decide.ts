@@ -8,7 +8,7 @@ import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { revisitKept } from './hold-rules.ts';
-import { activeHolds, holdOutcome, scraHold, strongest, type HoldEffect } from './holds.ts';
+import { activeHolds, holdOutcome, scraHold, strongest, undisputedCents, type HoldEffect } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
@@ -389,14 +389,16 @@ function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): vo
   const openCharges = facts.open_charges;
   const curable = (effect: KnownEffect) =>
     effect.type === 'notice' && effect.status === 'sent' && LEGAL_NOTICES.includes(effect.payload.notice as never);
+  // What a dispute in force covers is not among the charges whose payment cures a notice (it was
+  // never demanded): a charge whose undisputed part is paid counts as paid.
   const cured = (effect: KnownEffect) => {
     if (!curable(effect)) return false;
     const charges = (effect.payload.charges as string[] | undefined) ?? [];
     if (charges.length === 0) return false;
-    return !charges.some((id) => openCharges.some((c) => c.external_id === id));
+    return !charges.some((id) => openCharges.some((c) => c.external_id === id && undisputedCents(c) > 0));
   };
   if (!known.some(cured)) return;
-  const open = new Set(facts.open_charges.map((c) => c.external_id));
+  const open = new Set(facts.open_charges.filter((c) => undisputedCents(c) > 0).map((c) => c.external_id));
   for (const effect of [...known.values()]) {
     if (!curable(effect)) continue;
     const charges = (effect.payload.charges as string[] | undefined) ?? [];

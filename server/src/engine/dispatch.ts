@@ -5,6 +5,7 @@ import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, wallClock, zonedInstant } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
+import { disputedOn } from './fees.ts';
 import { activeHolds, strongest } from './holds.ts';
 import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, severity } from './severity.ts';
@@ -67,8 +68,12 @@ export function dispatchDecision(
   switch (effect.type) {
     case 'late_fee': {
       const period = String(effect.payload.period_due_on);
-      if (!facts.open_charges.some((c) => c.due_on === period && c.charge_type === 'rent'))
-        return { status: 'suppressed', reason: 'paid_before_fee' };
+      const rent = facts.open_charges.filter((c) => c.due_on === period && c.charge_type === 'rent');
+      if (rent.length === 0) return { status: 'suppressed', reason: 'paid_before_fee' };
+      // A dispute entered before the fee's time covers all of its rent: that fee is never owed.
+      const on = String(effect.payload.on ?? period);
+      if (!rent.some((c) => c.open_cents > disputedOn(facts, c, on)))
+        return { status: 'suppressed', reason: 'hold_dispute' };
       if (stop?.effect === 'pause') return { status: 'suppressed', reason: `hold_${stop.hold.kind}` };
       return { status: 'posted' };
     }

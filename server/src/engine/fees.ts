@@ -1,8 +1,8 @@
 import type { PolicyDocument } from '@arrears/shared';
 import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
-import { addDays, daysBetween } from './days.ts';
+import { addDays, daysBetween, instantMs } from './days.ts';
 import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
-import { holdEffect } from './holds.ts';
+import { disputesInForce, holdEffect, undisputedCents } from './holds.ts';
 import type { KnownEffects } from './known.ts';
 
 export interface FeeDraft {
@@ -23,6 +23,7 @@ export interface FeeDraft {
  * still in force for that day's fee if the fee's time came first: released at 10:00, the
  * 08:00 fee of the release day was under it; released at 07:00, it was not. A hold whose end
  * was found later (a plan broken on a day after its missed date) covers nothing past `ends_on`.
+ * A dispute stops no fee here: lateFeesDue looks at what it covers of each rent.
  */
 export function feeHeldOn(
   holds: readonly Hold[],
@@ -32,15 +33,60 @@ export function feeHeldOn(
 ): boolean {
   return holds.some((h) => {
     const effect = holdEffect(h);
-    if (effect !== 'pause' && effect !== 'stop_all') return false;
-    if (h.status === 'awaiting_approval' || h.status === 'rejected') return false;
-    if (h.starts_on > day) return false;
-    if (h.ends_on === null) return h.status === 'active';
-    if (h.ends_on >= day) return true;
-    if (!h.ended_at || addDays(h.ends_on, 1) !== day) return false;
-    const ended = Date.parse(h.ended_at);
-    return at(day, postAt) < ended && ended < at(addDays(day, 1), '00:00');
+    return (effect === 'pause' || effect === 'stop_all') && coversFeeOf(h, h.starts_on, day, postAt, at);
   });
+}
+
+/**
+ * Whether a dispute that has ended covered the late fee of `day` (as feeHeldOn, from the day it
+ * was entered: a backdated dispute covers no earlier day). Its days' fees were judged while it
+ * lasted, on the undisputed part of the rent (lateFeesDue), so a day it covered with no fee on
+ * record is one the rent was wholly disputed on: that fee is never owed, and is not caught up
+ * when the dispute ends.
+ */
+function endedDisputeOn(
+  holds: readonly Hold[],
+  day: string,
+  postAt: string,
+  at: (day: string, time: string) => number,
+): boolean {
+  return holds.some(
+    (h) =>
+      h.kind === 'dispute' &&
+      (h.status !== 'active' || (h.ends_on !== null && h.ends_on < day)) &&
+      coversFeeOf(h, h.recorded_on ?? h.starts_on, day, postAt, at),
+  );
+}
+
+function coversFeeOf(
+  h: Hold,
+  from: string,
+  day: string,
+  postAt: string,
+  at: (day: string, time: string) => number,
+): boolean {
+  if (h.status === 'awaiting_approval' || h.status === 'rejected') return false;
+  if (from > day) return false;
+  if (h.ends_on === null) return h.status === 'active';
+  if (h.ends_on >= day) return true;
+  if (!h.ended_at || addDays(h.ends_on, 1) !== day) return false;
+  const ended = Date.parse(h.ended_at);
+  return at(day, postAt) < ended && ended < at(addDays(day, 1), '00:00');
+}
+
+/**
+ * Of an open charge, what a dispute in force covered on `day`. A dispute covers what it covers
+ * from the day it was entered (money since pays only the rest, rent-first.ts), so today's
+ * carve-out holds for every day since then and for none before (fees for earlier days were owed
+ * on the whole rent). With several disputes in force, the first one entered dates them all.
+ */
+export function disputedOn(facts: LeaseFacts, charge: LeaseFacts['open_charges'][number], day: string): number {
+  const covered = charge.disputed_cents ?? 0;
+  if (covered === 0) return 0;
+  let entered: string | undefined;
+  for (const d of disputesInForce(facts.holds, facts.today))
+    if (entered === undefined || d.entered_on < entered) entered = d.entered_on;
+  return entered !== undefined && entered <= day ? covered : 0;
 }
 
 /** Fees stop being caught up this many days after their day: older ones were the old system's. */
@@ -66,18 +112,26 @@ export function lateFeesDue(
   const today = facts.today;
   const eligible = (c: LeaseFacts['open_charges'][number]) => types.includes(c.charge_type) && c.due_on < today;
   // Only past-due eligible charges (rent by default) draw a fee; the open charges are read
-  // rent-first, so rent a payment would have paid but for an older fee is not late.
+  // rent-first, so rent a payment would have paid but for an older fee is not late. Escalation
+  // acts on the undisputed amount only (holds.ts): what a dispute covers is not late.
   let eligibleCents = 0;
-  for (const c of facts.open_charges) if (eligible(c)) eligibleCents += c.open_cents;
+  for (const c of facts.open_charges) if (eligible(c)) eligibleCents += undisputedCents(c);
   const pastDueEligible = eligibleCents - facts.unapplied_credit_cents;
   if (pastDueEligible <= 0 || pastDueEligible < fees.min_balance_cents) return [];
   // The tenancy ended: no late fee accrues for a day after the move-out (the balance is a final
   // one now; a fee the lease no longer authorises is one a debt collector may not collect, 15
   // U.S.C. 1692f(1)), while fees for days up to it stand.
   const lastDay = facts.lease.moved_out_on && facts.lease.moved_out_on < today ? facts.lease.moved_out_on : today;
+  const tz = facts.property.timezone;
+  const endedDispute = (d: string) =>
+    facts.holds.length > 0 && endedDisputeOn(facts.holds, d, fees.post_at, (x, t) => instantMs(x, t, tz));
   const drafts: FeeDraft[] = [];
   for (const charge of facts.open_charges) {
     if (!eligible(charge) || charge.open_cents <= 0) continue;
+    // A fee is drawn on the undisputed part of the rent it is for, as it was on the fee's day: none
+    // for a day the rent was wholly disputed (daily accrual stops), and a dispute entered after
+    // a fee's day changes nothing for it (a fee posted stays, and days before it accrue).
+    const undisputedOn = (d: string) => (endedDispute(d) ? 0 : charge.open_cents - disputedOn(facts, charge, d));
     const limit = lateFeeLimit(facts.property.jurisdiction, charge.due_on, facts.lease.kind);
     const waitDays = Math.max(facts.lease.grace_days, limit?.params.min_days_unpaid ?? 0);
     const feeDay = addDays(charge.due_on, waitDays + 1);
@@ -105,16 +159,19 @@ export function lateFeesDue(
     // Paused days (bankruptcy, a manual hold, a promise, a plan, a payment in transit) accrue
     // nothing, and a fee whose day was paused is never owed: it is not posted once the hold ends.
     const day = feeDay;
-    const initial = !isPaused(day);
+    const initial = !isPaused(day) && undisputedOn(day) > 0;
     switch (terms.kind) {
       case 'flat':
         if (initial) add(base, day, terms.amount_cents);
         break;
-      case 'percent':
-        if (initial) add(base, day, Math.floor((facts.lease.rent_cents * terms.bps) / 10_000));
+      case 'percent': {
+        // Of the rent, less what a dispute covers of it.
+        const rent = Math.max(0, facts.lease.rent_cents - disputedOn(facts, charge, day));
+        if (initial) add(base, day, Math.floor((rent * terms.bps) / 10_000));
         break;
+      }
       case 'percent_of_balance':
-        if (initial) add(base, day, Math.floor((charge.open_cents * terms.bps) / 10_000));
+        if (initial) add(base, day, Math.floor((undisputedOn(day) * terms.bps) / 10_000));
         break;
       case 'daily': {
         if (initial && !old) add(base, day, terms.initial_cents);
@@ -123,7 +180,7 @@ export function lateFeesDue(
         const next = addDays(day, 1);
         const catchUpFrom = addDays(facts.today, -FEE_CATCH_UP_DAYS);
         for (let d = next > catchUpFrom ? next : catchUpFrom; d <= lastDay; d = addDays(d, 1)) {
-          if (isPaused(d)) continue;
+          if (isPaused(d) || undisputedOn(d) <= 0) continue;
           add(`${base}:${d}`, d, terms.daily_cents);
         }
         break;

@@ -3,7 +3,9 @@ import { FL_PARTIAL_RENT_AFTER_NOTICE } from '../compliance/rules/notices.ts';
 import { ruleInEffect, ruleRef, type RuleVersion } from '../compliance/rules/index.ts';
 import type { Trx } from '../db/database.ts';
 import type { EffectCommand } from '../engine/effects.ts';
-import { rentFirstOpenCharges, type LedgerCharge, type LedgerMoney } from '../engine/rent-first.ts';
+import type { Hold } from '../engine/facts.ts';
+import { disputesInForce, undisputedCents } from '../engine/holds.ts';
+import { rentFirstOpenCharges, type LedgerCharge, type LedgerDispute, type LedgerMoney } from '../engine/rent-first.ts';
 import { applyCommands } from './evaluate.ts';
 
 export type PartialPaymentHandling = 'accept_with_receipt' | 'reject';
@@ -55,8 +57,11 @@ interface LedgerRow {
   source: string;
 }
 
-/** The lease's ledger as escalation reads it (rent-first), with or without one payment. */
-function ledgerView(rows: readonly LedgerRow[], extra?: LedgerMoney) {
+/**
+ * The lease's ledger as escalation reads it (rent-first, what the disputes in force cover carved
+ * out, as escalation/facts.ts reads it), with or without one payment.
+ */
+function ledgerView(rows: readonly LedgerRow[], disputes: readonly LedgerDispute[], extra?: LedgerMoney) {
   const charges: LedgerCharge[] = [];
   const money: LedgerMoney[] = [];
   let balance = 0;
@@ -82,18 +87,19 @@ function ledgerView(rows: readonly LedgerRow[], extra?: LedgerMoney) {
     money.push(extra);
     balance -= extra.amount_cents;
   }
-  return { open: rentFirstOpenCharges(charges, money), balance };
+  return { open: rentFirstOpenCharges(charges, money, disputes), balance };
 }
 
 /**
- * What a notice still demands on this view of the ledger: its charges still open, less money
+ * What a notice still demands on this view of the ledger: the undisputed part of its charges
+ * still open (what a dispute in force covers is never demanded, engine/notices.ts), less money
  * on account not yet applied to any charge (a credit or payment since the notice was served
  * has already paid its share of them). The engine cures the notice when this reaches zero.
  */
 function stillDemanded(view: ReturnType<typeof ledgerView>, charges: readonly string[]): number {
   const openTotal = view.open.reduce((sum, c) => sum + c.open_cents, 0);
   const unapplied = Math.max(0, openTotal - view.balance);
-  const owed = view.open.filter((c) => charges.includes(c.external_id)).reduce((sum, c) => sum + c.open_cents, 0);
+  const owed = view.open.filter((c) => charges.includes(c.external_id)).reduce((sum, c) => sum + undisputedCents(c), 0);
   return Math.max(0, owed - unapplied);
 }
 
@@ -132,8 +138,9 @@ export async function screenPartialPayment(
       this.on('p.org_id', 'l.org_id').andOn('p.id', 'l.property_id');
     })
     .where({ 'l.org_id': orgId, 'l.id': leaseId })
-    .first<{ jurisdiction: string; today: string } | undefined>(
+    .first<{ jurisdiction: string; timezone: string; today: string } | undefined>(
       'p.jurisdiction',
+      'p.timezone',
       trx.raw(`to_char((cast(? as timestamptz) at time zone p.timezone)::date, 'YYYY-MM-DD') as today`, [
         now.toISOString(),
       ]),
@@ -165,13 +172,44 @@ export async function screenPartialPayment(
       'r.external_id as reverses',
       'e.source',
     );
+  // The disputes in force, as the engine's facts take them (escalation/facts.ts): entered on the
+  // local day the hold was recorded.
+  const holds = await trx('holds')
+    .where({ org_id: orgId, lease_id: leaseId, kind: 'dispute' })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .select<Record<string, unknown>[]>(
+      'id',
+      'kind',
+      'status',
+      'terms',
+      'created_by',
+      trx.raw(`to_char(starts_on, 'YYYY-MM-DD') as starts_on`),
+      trx.raw(`to_char(ends_on, 'YYYY-MM-DD') as ends_on`),
+      trx.raw(`to_char((created_at at time zone ?)::date, 'YYYY-MM-DD') as recorded_on`, [lease.timezone]),
+    );
+  const disputes = disputesInForce(
+    holds.map((h): Hold => ({
+      id: String(h.id),
+      kind: h.kind as Hold['kind'],
+      status: h.status as Hold['status'],
+      starts_on: h.starts_on as string,
+      ends_on: (h.ends_on as string | null) ?? null,
+      recorded_on: h.recorded_on as string,
+      terms: h.terms as Hold['terms'],
+      created_by: String(h.created_by),
+    })),
+    lease.today,
+  );
   const received = payment.entry_id !== undefined;
   const isPayment = (row: LedgerRow) => received && String(row.id) === String(payment.entry_id);
   const effective = rows.filter((row) => row.effective_on <= lease.today || isPayment(row));
-  const before = ledgerView(effective.filter((row) => !isPayment(row)));
+  const before = ledgerView(
+    effective.filter((row) => !isPayment(row)),
+    disputes,
+  );
   const after = received
-    ? ledgerView(effective)
-    : ledgerView(effective, {
+    ? ledgerView(effective, disputes)
+    : ledgerView(effective, disputes, {
         seq: Number.MAX_SAFE_INTEGER,
         external_id: payment.external_id,
         kind: 'payment',
