@@ -65,7 +65,8 @@ export function renderContact(input: RenderInput): Rendered {
     body = english.body;
     if (language !== 'en') {
       const translated = composeNotice(input, template, language);
-      body += `\n\n${CATALOGS[language].phrases.translation}\n\n${translated.subject.toUpperCase()}\n\n${translated.body}`;
+      // The translated body opens with its own title already.
+      body += `\n\n${CATALOGS[language].phrases.translation}\n\n${translated.body}`;
     }
   } else {
     const composed = compose(input, template, language);

@@ -209,6 +209,8 @@ test('a legal notice: English first, the translation after it, the demanded amou
   expect(english).toContain('(Cal. Code Civ. Proc. 1161(2))');
   expect(english).not.toContain('$2,075.00');
   expect(spanish).toContain('a más tardar el 2 de abril de 2026');
+  // The translation's title once, not twice.
+  expect(spanish!.match(/AVISO DE PAGAR LA RENTA O DESALOJAR/g)).toHaveLength(1);
   const inEnglish = render('notice', payload);
   expect(inEnglish.body).not.toContain('Traducción');
 });
