@@ -81,6 +81,11 @@ export interface LeaseFacts {
   next_entry_on?: string | null;
   /** Due dates (today or later) of rent charges already posted, paid or not. */
   posted_rent_due?: string[];
+  /**
+   * Rent periods (their due dates) for which the accounting system charged a late fee itself: one
+   * fee per period, so Arrears adds none of its own there.
+   */
+  fee_periods_charged_elsewhere?: string[];
   /** What the send-time guards need about reaching the primary tenant. */
   contact: {
     phone_timezone: string | null;

@@ -126,8 +126,11 @@ export function lateFeesDue(
   const endedDispute = (d: string) =>
     facts.holds.length > 0 && endedDisputeOn(facts.holds, d, fees.post_at, (x, t) => instantMs(x, t, tz));
   const drafts: FeeDraft[] = [];
+  const chargedElsewhere = facts.fee_periods_charged_elsewhere ?? [];
   for (const charge of facts.open_charges) {
     if (!eligible(charge) || charge.open_cents <= 0) continue;
+    // The accounting system already charged this period's late fee: one fee per period.
+    if (chargedElsewhere.includes(charge.due_on)) continue;
     // A fee is drawn on the undisputed part of the rent it is for, as it was on the fee's day: none
     // for a day the rent was wholly disputed (daily accrual stops), and a dispute entered after
     // a fee's day changes nothing for it (a fee posted stays, and days before it accrue).

@@ -88,7 +88,8 @@ select
      where ce.org_id = :org and ce.case_id = l.id and ce.type = 'conversation') as conversations,
   ${TRACK_SQL},
   ledger.next_entry_on,
-  ledger.posted_rent_due
+  ledger.posted_rent_due,
+  ledger.fees_elsewhere
 from l
 -- The lease's ledger, read once for everything the engine takes from it.
 cross join lateral (
@@ -109,7 +110,11 @@ cross join lateral (
     to_char(min(e.effective_on) filter (where e.effective_on > l.today), 'YYYY-MM-DD') as next_entry_on,
     coalesce(jsonb_agg(distinct to_char(e.due_on, 'YYYY-MM-DD'))
                filter (where e.kind = 'charge' and e.charge_type = 'rent' and e.due_on >= l.today), '[]')
-      as posted_rent_due
+      as posted_rent_due,
+    -- Late fees the accounting system charged itself (any source but Arrears' own postings).
+    coalesce(jsonb_agg(to_char(e.due_on, 'YYYY-MM-DD'))
+               filter (where e.kind = 'charge' and e.charge_type = 'late_fee' and e.source <> 'arrears'
+                         and e.effective_on <= l.today), '[]') as fees_elsewhere
   from ledger_entries e
   left join ledger_entries r on r.id = e.reverses_id
   where e.org_id = :org and e.lease_id = l.id
@@ -144,6 +149,7 @@ interface ContextRow {
   track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
   next_entry_on: string | null;
   posted_rent_due: string[];
+  fees_elsewhere: string[];
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
@@ -161,7 +167,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v6',
+    'arrears_lease_contexts_v7',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
@@ -286,6 +292,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
     balance_cents: balance,
     next_entry_on: row.next_entry_on,
     posted_rent_due: row.posted_rent_due,
+    fee_periods_charged_elsewhere: feePeriods(row.fees_elsewhere, row.charges),
     unapplied_credit_cents: Math.max(0, openTotal - balance),
     holds,
     contact: {
@@ -335,4 +342,21 @@ export function toKnownEffect(row: Record<string, unknown>): KnownEffect & { sen
     payload: (row.payload ?? {}) as Record<string, unknown>,
     ...(row.updated_at ? { sent_at: new Date(row.updated_at as string).toISOString() } : {}),
   };
+}
+
+/**
+ * The rent periods the accounting system already charged a late fee for: each of its fees
+ * belongs to the latest rent due on or before the fee's own due date. Arrears posts no fee of its
+ * own for those periods — one fee per period, whoever charges it.
+ */
+function feePeriods(feeDues: readonly string[], charges: ContextRow['charges']): string[] {
+  if (feeDues.length === 0) return [];
+  const rentDues = [...new Set(charges.filter((c) => c.charge_type === 'rent').map((c) => c.due_on))].sort();
+  const periods = new Set<string>();
+  for (const due of feeDues) {
+    let period: string | undefined;
+    for (const rent of rentDues) if (rent <= due) period = rent;
+    if (period) periods.add(period);
+  }
+  return [...periods].sort();
 }
