@@ -8,7 +8,7 @@ import type { KnownEffect, LeaseFacts } from './facts.ts';
 import { disputedOn } from './fees.ts';
 import { activeHolds, strongest } from './holds.ts';
 import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
-import { levelRank, severity } from './severity.ts';
+import { levelRank, reachableLevel, severity } from './severity.ts';
 import { releaseDay } from './steps.ts';
 
 export type DispatchOutcome =
@@ -122,6 +122,8 @@ export function dispatchDecision(
     const stepLevel = String(effect.payload.level ?? '');
     if (stepLevel && levelRank(policy, sev.level) < levelRank(policy, stepLevel))
       return { status: 'suppressed', reason: 'level_dropped' };
+    const level = policy.levels.find((l) => l.id === stepLevel);
+    if (level && !reachableLevel(level, sev)) return { status: 'suppressed', reason: 'level_dropped' };
     if (stop?.effect === 'pause') return { status: 'suppressed', reason: `hold_${stop.hold.kind}` };
   }
   if (CONTACTS.includes(effect.type)) {

@@ -5,7 +5,7 @@ import type { Create } from './effects.ts';
 import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
 import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
-import { levelRank, type Severity } from './severity.ts';
+import { levelRank, reachableLevel, type Severity } from './severity.ts';
 import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
 const CONTACT_ACTIONS: readonly string[] = ['email', 'sms', 'call', 'letter', 'certified_letter'];
@@ -89,6 +89,10 @@ export function planSteps(
   const rank = levelRank(policy, sev.level);
   for (const planned of datedSteps(policy, facts, anchor)) {
     if (planned.rank > rank) continue;
+    // Levels on the same days split by balance (a call above $1,000, an email below): a lower
+    // level's steps are the lease's only if its balance and unpaid-charges ranges hold now.
+    const level = policy.levels[planned.rank];
+    if (level && !reachableLevel(level, sev)) continue;
     if (planned.day > facts.today) break;
     const armed = armedKey(stepKey(facts.lease.id, planned.step.id, anchor), known);
     if (armed === null) continue;
