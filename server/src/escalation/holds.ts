@@ -5,6 +5,7 @@ import { admitHold, admitRelease } from '../engine/hold-rules.ts';
 import { admitDispute } from '../engine/holds.ts';
 import { loadFacts } from './facts.ts';
 import * as signals from './signals.ts';
+import { canonicalJson } from '../json/canonical.ts';
 import { addCalendarDays } from '../time/zoned.ts';
 
 // Holds as the product records them — the hold row, its action, its CRM flag — whether an agent
@@ -248,15 +249,17 @@ async function checkRedelivery(
   const field =
     recorded.kind !== event.kind
       ? 'kind'
-      : canonical(recorded.terms) !== canonical(terms)
-        ? Object.keys({ ...recorded.terms, ...terms }).find((k) => canonical(recorded.terms[k]) !== canonical(terms[k]))
+      : canonicalJson(recorded.terms) !== canonicalJson(terms)
+        ? Object.keys({ ...recorded.terms, ...terms }).find(
+            (k) => canonicalJson(recorded.terms[k]) !== canonicalJson(terms[k]),
+          )
         : event.until !== undefined && day(recorded.ends_on) !== event.until
           ? 'until'
           : undefined;
   if (!field) return;
   const content = crypto
     .createHash('sha256')
-    .update(canonical({ kind: event.kind, terms, until: event.until }))
+    .update(canonicalJson({ kind: event.kind, terms, until: event.until }))
     .digest('hex');
   await signals.recordEffect(
     ctx,
@@ -267,15 +270,4 @@ async function checkRedelivery(
     { hold: holdId, kind: event.kind, field },
     { reason: 'conflict', drafted_by: event.by },
   );
-}
-
-/** JSON with sorted keys: two deliveries of the same terms compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
 }

@@ -151,3 +151,16 @@ test('an instant may leave out the seconds or the offset colon (ISO 8601); other
   const scenario = parseScenario(withEvents('{at: "2026-03-05T09:59-0800", type: status, lease: L1, status: at_risk}'));
   expect(scenario.events[0]!.at).toBe('2026-03-05T09:59:00-08:00');
 });
+
+test('a tenant on two leases is the same person in any key order and any role; other details must agree', () => {
+  const lease = (id: string, tenant: string) =>
+    `  - {id: ${id}, property: P1, kind: residential, rent_cents: 100000, due_day: 1, tenants: [${tenant}]}`;
+  const file = (a: string, b: string) =>
+    [...head.slice(0, 6), 'leases:', lease('L1', a), lease('L2', b), 'events: []'].join('\n');
+  expect(
+    problems(file('{id: T1, name: A, email: a@x.test}', '{email: a@x.test, name: A, id: T1, role: guarantor}')),
+  ).toEqual([]);
+  expect(problems(file('{id: T1, name: A}', '{id: T1, name: B}'))).toEqual([
+    'leases[1].tenants[0].id: tenant T1 is described differently on another lease',
+  ]);
+});

@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SUPPORTED_YEARS } from '../compliance/calendar/index.ts';
 import { CARES_NOTICE_TO_VACATE } from '../compliance/rules/federal-collection.ts';
+import { canonicalJson } from '../json/canonical.ts';
 import { issuePath } from '../ledger/validate.ts';
 import { BUILTIN_POLICIES } from '../policy/builtin.ts';
 import { localDate } from '../time/zoned.ts';
@@ -251,10 +252,12 @@ function crossCheck(s: View): ScenarioProblem[] {
       if (onLease.has(tenant.id))
         add(`leases[${i}].tenants[${j}].id`, `duplicate tenant ${tenant.id} on lease ${lease.id}`);
       onLease.add(tenant.id);
+      // The same person on several leases: described alike (in any key order); their role is per lease.
+      const described = canonicalJson({ ...(tenant as object), role: undefined });
       const other = tenants.get(tenant.id);
-      if (other && other !== JSON.stringify(tenant))
+      if (other && other !== described)
         add(`leases[${i}].tenants[${j}].id`, `tenant ${tenant.id} is described differently on another lease`);
-      tenants.set(tenant.id, JSON.stringify(tenant));
+      tenants.set(tenant.id, described);
     }
   }
   // Hold and request ids are unique per lease; an event naming one on several leases names its lease.
