@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { HoldKind } from '@arrears/shared';
 import { appendAudit } from '../audit/append.ts';
 import type { Trx } from '../db/database.ts';
@@ -107,7 +108,7 @@ export const FLAG_ROLES: readonly Actor['role'][] = ['manager', 'admin'];
  * A manual flag: a case event and a CRM flag. Anyone else's is refused and recorded as a blocked
  * CRM flag (`role_not_permitted`), not applied; the HTTP route refuses it with 403 before.
  */
-export async function recordFlag(ctx: SignalContext, actor: Actor, reason: string): Promise<void> {
+export async function recordFlag(ctx: SignalContext, actor: Actor, reason: string, via?: string): Promise<void> {
   if (!FLAG_ROLES.includes(actor.role)) {
     await effect(
       ctx,
@@ -120,8 +121,12 @@ export async function recordFlag(ctx: SignalContext, actor: Actor, reason: strin
     );
     return;
   }
-  await caseEvent(ctx, 'flag', actor.id, { reason, role: actor.role });
-  await effect(ctx, `${ctx.leaseId}:flag:${ctx.now.toISOString()}`, 'crm_update', 'scheduled', actor.id, {
+  // The same flag by the same person on the same day is one flag (a CRM workflow retried its call).
+  const same = crypto.createHash('sha256').update(`${actor.id}\0${reason}`).digest('hex').slice(0, 12);
+  const key = `${ctx.leaseId}:flag:${localDate(ctx.now, ctx.timezone)}:${same}`;
+  if (await ctx.trx('effects').where({ org_id: ctx.orgId, key }).first('key')) return;
+  await caseEvent(ctx, 'flag', actor.id, { reason, role: actor.role, ...(via ? { via } : {}) });
+  await effect(ctx, key, 'crm_update', 'scheduled', actor.id, {
     template: 'manual-flag',
     flag: reason,
     by: actor.id,
@@ -133,6 +138,9 @@ export async function recordStatus(
   status: 'grace_period' | 'at_risk' | 'current',
   actor: string,
 ): Promise<void> {
+  // A status the lease already has changes nothing (a CRM workflow rule fires again, a retried call).
+  const before = await ctx.trx('leases').where({ org_id: ctx.orgId, id: ctx.leaseId }).first('status');
+  if (before?.status === status) return;
   await ctx.trx('leases').where({ org_id: ctx.orgId, id: ctx.leaseId }).update({ status });
   await caseEvent(ctx, 'status', actor, { status });
   if (status === 'at_risk')

@@ -87,6 +87,7 @@ export const PLACEHOLDERS = [
   'count',
   'total',
   'template',
+  'note',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 

@@ -117,6 +117,8 @@ function valuesFor(input: RenderInput, facts: LeaseFacts, effect: KnownEffect, l
     reply: typeof p.body === 'string' ? p.body : '',
     channel: typeof p.channel === 'string' ? p.channel : 'message',
     template: String(p.template ?? effect.type),
+    // A flag's own words: the manager's reason, the hold's label.
+    note: typeof p.flag === 'string' ? p.flag : '',
   };
   return values;
 }

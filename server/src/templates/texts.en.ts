@@ -153,8 +153,8 @@ export const EN: Catalog = {
     // Internal records (tasks, CRM flags): for the org's staff, in English only.
     'delinquent-flag': { subject: 'Delinquent', text: 'Account delinquent.' },
     'default-flag': { subject: 'In default', text: 'Lease in default.' },
-    'manual-flag': { subject: 'Flagged by a manager', text: 'A manager flagged this account.' },
-    'hold-flag': { subject: 'On hold', text: 'Automated collection is on hold.' },
+    'manual-flag': { subject: 'Flagged by a manager', text: 'A manager flagged this account: "{note}".' },
+    'hold-flag': { subject: 'On hold: {note}', text: 'Automated collection is on hold ({note}).' },
     'tenant-at-risk': { subject: 'Tenant at risk', text: 'The tenant was marked at risk.' },
     'call-tenant': { subject: 'Call the tenant', text: 'Call the tenant about the past-due balance.' },
     'call-account-contact': {

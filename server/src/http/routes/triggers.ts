@@ -63,7 +63,8 @@ export function triggerRoutes(db: Database, clock: Clock): Router {
           'forbidden',
           `User "${body.user_id}" is ${user.role === 'agent' ? 'an' : 'a'} ${user.role}; flags are set by managers`,
         );
-      await signals.recordFlag(ctx, { id: body.user_id, role: user.role }, `${body.reason} (via ${actor})`);
+      // The API key that carried it is audited with the flag; the CRM record shows the manager's words.
+      await signals.recordFlag(ctx, { id: body.user_id, role: user.role }, body.reason, actor);
       noteWork(trx, { kind: 'evaluate', orgId, leaseId: id, cause: 'flag' });
     });
     res.status(202).json(respond(id));
