@@ -10,7 +10,7 @@ import {
   type LeaseCard,
 } from '@arrears/shared';
 import { instant } from '../engine/days.ts';
-import { upcomingStep } from '../engine/decide.ts';
+import { upcomingStep } from '../engine/upcoming.ts';
 import type { KnownEffect, LeaseFacts } from '../engine/facts.ts';
 import { activeHolds, strongest } from '../engine/holds.ts';
 import { KnownEffects } from '../engine/known.ts';

@@ -2,17 +2,16 @@ import type { NoticeKind, PolicyDocument, RequestAction } from '@arrears/shared'
 import { addDays, businessDayFrom, instant, instantMs } from './days.ts';
 import { asKnown, type EffectCommand, type NewEffect, type Update } from './effects.ts';
 import { planSteps } from './plan-steps.ts';
-import { nextStep, wakeOn } from './upcoming.ts';
+import { upcomingStep, wakeOn } from './upcoming.ts';
 import { scheduleValidationNotice } from './validation-notice.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { revisitKept } from './hold-rules.ts';
-import { activeHolds, holdOutcome, scraHold, strongest, undisputedCents, type HoldEffect } from './holds.ts';
+import { activeHolds, holdOutcome, strongest, undisputedCents } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
-import type { PolicyStep } from './steps.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 
 export interface CaseState {
@@ -240,24 +239,6 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
     // steps slip a day. It asks to be looked at again today; that evaluation sets the real timer.
     wake_on: event.type === 'evaluate' ? wakeOn(policy, facts, known) : facts.today,
   };
-}
-
-/**
- * "Next" as the lease's card (cards/view.ts) and the report show it: the next policy step not yet
- * on record; nothing while a bankruptcy stay or a deceased hold stops everything, and under an
- * SCRA hold the next step that is not a legal one. `stop` is the strongest hold in force today
- * (decide passes the one it computed; absent, it is worked out from the facts the same way).
- */
-export function upcomingStep(
-  policy: PolicyDocument,
-  facts: LeaseFacts,
-  sev: Severity,
-  known: KnownEffects,
-  stop: { effect: HoldEffect } | null = strongest(activeHolds(facts, facts.today)),
-): PolicyStep | undefined {
-  return sev.anchor_due_on && stop?.effect !== 'stop_all'
-    ? nextStep(policy, facts, { ...sev, anchor_due_on: sev.anchor_due_on }, known, scraHold(facts) !== undefined)
-    : undefined;
 }
 
 /**

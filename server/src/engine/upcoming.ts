@@ -2,10 +2,11 @@ import type { PolicyDocument } from '@arrears/shared';
 import { addDays } from './days.ts';
 import type { LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
+import { activeHolds, scraHold, strongest, type HoldEffect } from './holds.ts';
 import { isLegalAction } from './notices.ts';
 import { earliestReminder, nextRentDueOn, rentDueOn } from './reminders.ts';
 import { reachableLevel, type Severity } from './severity.ts';
-import { datedSteps, stepKey } from './steps.ts';
+import { datedSteps, stepKey, type PolicyStep } from './steps.ts';
 
 // What comes next for a lease: its next policy step, and the day the engine wants to look again.
 
@@ -48,4 +49,22 @@ export function wakeOn(policy: PolicyDocument, facts: LeaseFacts, known: KnownEf
   const day = addDays(nextDue, -earliestReminder(policy));
   const reminder = day > facts.today ? day : tomorrow;
   return entry !== null && entry < reminder ? entry : reminder;
+}
+
+/**
+ * "Next" as the lease's card (cards/view.ts) and the report show it: the next policy step not yet
+ * on record; nothing while a bankruptcy stay or a deceased hold stops everything, and under an
+ * SCRA hold the next step that is not a legal one. `stop` is the strongest hold in force today
+ * (decide passes the one it computed; absent, it is worked out from the facts the same way).
+ */
+export function upcomingStep(
+  policy: PolicyDocument,
+  facts: LeaseFacts,
+  sev: Severity,
+  known: KnownEffects,
+  stop: { effect: HoldEffect } | null = strongest(activeHolds(facts, facts.today)),
+): PolicyStep | undefined {
+  return sev.anchor_due_on && stop?.effect !== 'stop_all'
+    ? nextStep(policy, facts, { ...sev, anchor_due_on: sev.anchor_due_on }, known, scraHold(facts) !== undefined)
+    : undefined;
 }

@@ -15,7 +15,6 @@ import { depositCredit, LedgerDeliveries, ledgerRecord } from './ledger-events.t
 import { policyForKind } from './policy-for-kind.ts';
 import { classifyReply } from './replies.ts';
 import { SIM_ORG, embeddedConfig, seedScenario, simulationImage } from './seed.ts';
-
 import { sandboxPorts } from '../providers/sandbox/sandbox.ts';
 export { SIM_ORG } from './seed.ts';
 
