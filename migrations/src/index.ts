@@ -7,6 +7,7 @@ import { auditChainPerCommit } from './006_audit_chain_per_commit.ts';
 import { auditIntake } from './007_audit_intake.ts';
 import { allocationReferences } from './008_allocation_references.ts';
 import { ledgerLeaseReferences } from './009_ledger_lease_references.ts';
+import { webhookBodyHash } from './010_webhook_body_hash.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   auditIntake,
   allocationReferences,
   ledgerLeaseReferences,
+  webhookBodyHash,
 ];

@@ -11,10 +11,15 @@ export type EntryKind = z.infer<typeof EntryKind>;
 export const ReversalReason = z.enum(['nsf', 'chargeback', 'error', 'other']);
 export type ReversalReason = z.infer<typeof ReversalReason>;
 
+/** PostgreSQL text cannot hold U+0000, so no stored string may contain one. */
+export const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
+const noNul = (text: string) => !text.includes('\0');
+
 const Identifier = z
   .string({ message: 'expected a non-empty string' })
   .min(1, 'expected a non-empty string')
-  .max(200, 'at most 200 characters');
+  .max(200, 'at most 200 characters')
+  .refine(noNul, NUL_MESSAGE);
 
 const common = {
   lease_id: Identifier,
@@ -23,7 +28,7 @@ const common = {
   amount_cents: PositiveCents,
   /** The local day the entry takes effect (posting date). */
   effective_on: LocalDate,
-  memo: z.string().max(1000).optional(),
+  memo: z.string().max(1000).refine(noNul, NUL_MESSAGE).optional(),
 };
 
 export const ChargeEvent = z.object({
@@ -59,9 +64,14 @@ export const LedgerEvent = z.discriminatedUnion(
 );
 export type LedgerEvent = z.infer<typeof LedgerEvent>;
 
+/** Arrears' own postings (fee reversals, fees): the engine reads them as not money received. */
+export const RESERVED_SOURCE = 'arrears';
+
+/** A caller's source name; `arrears` is Arrears' own and never accepted from outside. */
 export const LedgerSource = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'expected a short lower-case source name such as "api" or "quickbooks"');
+  .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'expected a short lower-case source name such as "api" or "quickbooks"')
+  .refine((source) => source !== RESERVED_SOURCE, `"${RESERVED_SOURCE}" is reserved for Arrears' own postings`);
 
 export const MAX_EVENTS_PER_REQUEST = 10_000;
 

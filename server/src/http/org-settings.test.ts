@@ -94,6 +94,7 @@ test('bad settings are refused with the path of every problem', async () => {
   expect(res.body.error.code).toBe('invalid_request');
   expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
     'body.settings.colour',
+    'body.settings.policies.residential',
     'body.settings.scan_overdue_days.0',
   ]);
   // Valid shape, unknown policy: checked against the org's policies.

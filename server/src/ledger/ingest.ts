@@ -9,7 +9,7 @@ import { allocateOpenItems, STAGED } from './allocate.ts';
 import { raiseWatermark } from './watermark.ts';
 import { mergeStage } from './merge.ts';
 import { createStage, loadStage } from './stage.ts';
-import { validateLedgerRecords, type NumberedRecord } from './validate.ts';
+import { validateLedgerRecords, withoutNul, type NumberedRecord } from './validate.ts';
 
 export interface IngestContext {
   orgId: string;
@@ -131,7 +131,8 @@ export async function recordRejections(
     code: r.code,
     field: r.field ?? null,
     message: r.message,
-    payload: JSON.stringify(payloadOf(r.row) ?? null),
+    // A rejected row may hold the very NUL it was rejected for; jsonb cannot store one.
+    payload: JSON.stringify(withoutNul(payloadOf(r.row) ?? null)),
     received_at: ctx.now,
   }));
   for (let i = 0; i < rows.length; i += 1000) await trx('ingest_rejections').insert(rows.slice(i, i + 1000));

@@ -20,9 +20,23 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return text || '(root)';
 }
 
-function firstIssue(error: z.ZodError): { field: string; message: string } {
-  const issue = error.issues[0]!;
-  return { field: issuePath(issue.path), message: issue.message };
+/**
+ * A copy safe to store in PostgreSQL text or jsonb, which cannot hold U+0000: every NUL in a
+ * string (or a key) becomes the six characters `\u0000`, so a rejected record is kept as it
+ * was sent, readably.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\0', '\\u0000') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  return value;
+}
+
+/** Every field's problem in one message (`a: …; b: …`); `field` is the first one's. */
+function allIssues(error: z.ZodError): { field: string; message: string } {
+  const issues = error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
+  return { field: issuePath(error.issues[0]!.path), message: issues.join('; ') };
 }
 
 /** Splits records into events ready to ingest and rejections naming the row and the field. */
@@ -37,14 +51,14 @@ export function validateLedgerRecords(records: readonly NumberedRecord[]): {
     if (parsed.success) {
       valid.push({ row: record.row, event: parsed.data });
     } else {
-      const { field, message } = firstIssue(parsed.error);
+      const { field, message } = allIssues(parsed.error);
       const externalId = (record.value as { external_id?: unknown } | null)?.external_id;
       rejected.push({
         row: record.row,
-        ...(typeof externalId === 'string' ? { external_id: externalId } : {}),
+        ...(typeof externalId === 'string' ? { external_id: withoutNul(externalId) } : {}),
         code: 'invalid',
         field,
-        message: `${field}: ${message}`,
+        message,
       });
     }
   }

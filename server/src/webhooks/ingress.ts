@@ -1,12 +1,15 @@
+import crypto from 'node:crypto';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { noteWork } from '../db/outbox.ts';
+import { AppError } from '../errors.ts';
+import { withoutNul } from '../ledger/validate.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
 import { loadCredentials } from '../secrets/credentials.ts';
 import type { RegisteredScheme } from './registry.ts';
-import { WebhookRejected, type SignedRequest } from './scheme.ts';
+import { WebhookRejected, type InboundEvent, type SignedRequest } from './scheme.ts';
 
 export interface IngressDeps {
   db: Database;
@@ -19,6 +22,22 @@ export interface IngressDeps {
 }
 
 const ORG = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000. Ledger records keep theirs: the event is stored
+ * as its JSON text in a jsonb string (process.ts `eventOf` reads both forms), so the ingest
+ * rejects that one row by its number and field, as the ledger API does, and the delivery's good
+ * rows are kept. Any other event (an SMS body, a bounce reason) has each NUL written as the six
+ * characters `\u0000` before it is stored or keyed.
+ */
+function storable(event: InboundEvent): { event: InboundEvent; payload: string } {
+  if (event.kind !== 'ledger_events') {
+    const safe = withoutNul(event);
+    return { event: safe, payload: JSON.stringify(safe) };
+  }
+  const json = JSON.stringify(event);
+  return { event, payload: json.includes('\\u0000') ? JSON.stringify(json) : json };
+}
 
 /**
  * The one place every provider's webhooks enter: raw body → the scheme's verifier (constant
@@ -53,23 +72,42 @@ export function webhookIngress(deps: IngressDeps): Router {
           : undefined;
         const secret = credentials?.[entry.credentials.field];
         entry.scheme.verify(request, typeof secret === 'string' ? secret : undefined, now);
-        const events = entry.scheme.parse(request);
+        const events = entry.scheme.parse(request).map(storable);
+        const bodySha256 = entry.scheme.deliveryIds
+          ? crypto.createHash('sha256').update(request.rawBody).digest('hex')
+          : null;
         const created = await deps.db.withOrg(orgId, async (trx) => {
           let fresh = 0;
-          for (const event of events) {
+          for (const { event, payload } of events) {
+            const key = { org_id: orgId, source: entry.scheme.id, event_id: event.id };
             const inserted = await trx('inbound_events')
               .insert({
-                org_id: orgId,
-                source: entry.scheme.id,
-                event_id: event.id,
+                ...key,
                 kind: event.kind,
-                payload: JSON.stringify(event),
+                payload,
+                body_sha256: bodySha256,
                 received_at: now,
               })
               .onConflict(['org_id', 'source', 'event_id'])
               .ignore()
               .returning('event_id');
-            if (inserted.length === 0) continue;
+            if (inserted.length === 0) {
+              // A delivery id seen before: the same bytes are a re-delivery; other bytes are the
+              // sender's bug, refused (the transaction rolls back: nothing stored or enqueued).
+              const first = bodySha256 ? await trx('inbound_events').where(key).first('body_sha256') : undefined;
+              if (first?.body_sha256 && first.body_sha256 !== bodySha256)
+                throw new AppError(
+                  'conflict',
+                  `Delivery ${event.id} was already received with a different body; a re-delivery must repeat the same bytes, and new content needs a new delivery id`,
+                  [
+                    {
+                      path: 'headers.x-arrears-delivery',
+                      message: `delivery ${event.id} already received with another body`,
+                    },
+                  ],
+                );
+              continue;
+            }
             fresh += 1;
             noteWork(trx, { kind: 'webhook', orgId, source: entry.scheme.id, eventId: event.id });
           }
@@ -86,6 +124,7 @@ export function webhookIngress(deps: IngressDeps): Router {
             code: error.reason === 'malformed' ? 'invalid_request' : 'unauthenticated',
             reason: error.reason,
             message: error.message,
+            ...(error.details.length ? { details: error.details } : {}),
           },
         });
       }

@@ -6,7 +6,12 @@ import * as signals from '../escalation/signals.ts';
 import { ingestChunk, recordRejections } from '../ledger/ingest.ts';
 import { isRetryable, ProviderError, type OutboundBase, type OutboundPort, type Ports } from '../ports/index.ts';
 import type { FetchedStatus } from '../ports/port.ts';
-import type { DeliveryStatusEvent, InboundMessageEvent, LedgerEventsEvent } from './scheme.ts';
+import type { DeliveryStatusEvent, InboundEvent, InboundMessageEvent, LedgerEventsEvent } from './scheme.ts';
+
+/** A stored event: a jsonb object, or its JSON text in a jsonb string when it holds a NUL (ingress.ts). */
+export function eventOf(payload: unknown): InboundEvent {
+  return (typeof payload === 'string' ? JSON.parse(payload) : payload) as InboundEvent;
+}
 
 /** Reports that mean the message did not reach the tenant: the next channel takes over. */
 const FAILED = new Set(['undelivered', 'failed', 'bounced', 'dropped', 'no_answer', 'busy']);
@@ -67,10 +72,17 @@ export async function processInboundEvent(
     if (row.processed_at) return 'already_processed';
     const outcome =
       row.kind === 'inbound_message'
-        ? await inboundMessage(trx, orgId, row.payload as InboundMessageEvent, now)
+        ? await inboundMessage(trx, orgId, eventOf(row.payload) as InboundMessageEvent, now)
         : row.kind === 'ledger_events'
-          ? await ledgerEvents(trx, db, orgId, row.payload as LedgerEventsEvent, now)
-          : await deliveryStatus(trx, orgId, `${source}:${eventId}`, row.payload as DeliveryStatusEvent, now, truth);
+          ? await ledgerEvents(trx, db, orgId, eventOf(row.payload) as LedgerEventsEvent, now)
+          : await deliveryStatus(
+              trx,
+              orgId,
+              `${source}:${eventId}`,
+              eventOf(row.payload) as DeliveryStatusEvent,
+              now,
+              truth,
+            );
     await trx('inbound_events')
       .where({ org_id: orgId, source, event_id: eventId })
       .update({ processed_at: now, outcome });
@@ -121,7 +133,7 @@ async function refetch(
       .where({ org_id: orgId, source, event_id: eventId })
       .first('kind', 'payload', 'processed_at');
     if (!row || row.processed_at || row.kind !== 'delivery_status') return undefined;
-    const event = row.payload as DeliveryStatusEvent;
+    const event = eventOf(row.payload) as DeliveryStatusEvent;
     const effect = await effectOf(trx, orgId, event).first('type');
     return effect ? { event, type: effect.type as string } : undefined;
   });

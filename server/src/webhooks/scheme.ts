@@ -17,11 +17,14 @@ export type RejectReason = 'missing_secret' | 'missing_signature' | 'bad_signatu
 
 export class WebhookRejected extends Error {
   readonly reason: RejectReason;
+  /** For a malformed body: each problem with its path (`body.source`), as the API reports them. */
+  readonly details: readonly { path: string; message: string }[];
 
-  constructor(reason: RejectReason, message: string) {
+  constructor(reason: RejectReason, message: string, details: readonly { path: string; message: string }[] = []) {
     super(message);
     this.name = 'WebhookRejected';
     this.reason = reason;
+    this.details = details;
   }
 }
 
@@ -77,6 +80,14 @@ export interface WebhookScheme {
    * an inbound SMS as TwiML). Without it the ingress answers JSON counts.
    */
   acknowledgement?: { contentType: string; body: string };
+  /**
+   * Each event's id is the sender's own delivery id, not derived from the content, so a
+   * re-delivery must repeat the same bytes: the ingress keeps the raw body's SHA-256 and answers
+   * 409 when an id comes back with another body (a sender's bug that would otherwise drop the
+   * second body as a duplicate). Schemes whose ids come from the content (Twilio's sid:status,
+   * SendGrid's per-event ids, which may be re-batched) leave it off.
+   */
+  deliveryIds?: boolean;
   verify(request: SignedRequest, secret: string | undefined, now: Date): void;
   parse(request: SignedRequest): InboundEvent[];
 }

@@ -1,12 +1,15 @@
 import crypto from 'node:crypto';
+import { LedgerSource } from '@arrears/shared';
 import { z } from 'zod';
+import { issuePath } from '../../ledger/validate.ts';
 import { WebhookRejected, type InboundEvent, type SignedRequest, type WebhookScheme } from '../scheme.ts';
 
 /** Signatures older or newer than this are replays (or a badly skewed clock): refused. */
 export const TOLERANCE_SECONDS = 300;
 
 const Body = z.object({
-  source: z.string().min(1).max(100).default('accounting'),
+  // The ledger API's own rule: a short lower-case name, never `arrears` (Arrears' own postings).
+  source: LedgerSource.default('accounting'),
   events: z.array(z.unknown()).min(1).max(10_000),
 });
 
@@ -18,6 +21,7 @@ const Body = z.object({
  */
 export const accountingScheme: WebhookScheme = {
   id: 'accounting',
+  deliveryIds: true,
   verify(request, secret, now) {
     if (!secret) throw new WebhookRejected('missing_secret', 'no webhook secret is configured for this org');
     const header = request.headers['x-arrears-signature'];
@@ -49,7 +53,13 @@ export const accountingScheme: WebhookScheme = {
       throw new WebhookRejected('malformed', 'body is not JSON');
     }
     const body = Body.safeParse(json);
-    if (!body.success) throw new WebhookRejected('malformed', `body: ${body.error.issues[0]!.message}`);
+    if (!body.success) {
+      const details = body.error.issues.map((issue) => ({
+        path: `body.${issuePath(issue.path)}`.replace(/\.\(root\)$/, ''),
+        message: issue.message,
+      }));
+      throw new WebhookRejected('malformed', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+    }
     return [{ kind: 'ledger_events', id: delivery, provider: 'accounting', ...body.data }];
   },
 };
