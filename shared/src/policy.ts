@@ -100,12 +100,17 @@ export const Step = z
     after_notice: NoticeKind.optional(),
   })
   .strict()
-  .superRefine((step, ctx) => {
-    if (step.action === 'notice' && !step.notice)
-      ctx.addIssue({ code: 'custom', path: ['notice'], message: 'a notice step must name its notice' });
-    if (step.action !== 'notice' && step.notice)
-      ctx.addIssue({ code: 'custom', path: ['notice'], message: 'only a notice step names a notice' });
-  });
+  .superRefine(
+    (step, ctx) => {
+      // Runs on a step that failed other checks too (see `always`): its fields may be anything.
+      if (!isStepAction(step.action)) return;
+      if (step.action === 'notice' && step.notice === undefined)
+        ctx.addIssue({ code: 'custom', path: ['notice'], message: 'a notice step must name its notice' });
+      if (step.action !== 'notice' && step.notice !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['notice'], message: 'only a notice step names a notice' });
+    },
+    { when: always },
+  );
 export type Step = z.infer<typeof Step>;
 
 export const Level = z
@@ -172,6 +177,177 @@ export const LateFeePolicy = z
   .strict();
 export type LateFeePolicy = z.infer<typeof LateFeePolicy>;
 
+/**
+ * zod skips a refinement when the object it refines has failed; these run regardless, so a
+ * policy with schema errors still gets its ordering, overlap, duplicate-id and step-day problems
+ * in the same answer. They then see the raw input where a field failed, so each check reads
+ * only the parts that are well-formed (`looseLevels`) and skips the rest.
+ */
+function always(): boolean {
+  return true;
+}
+
+function isStepAction(value: unknown): value is StepAction {
+  return StepAction.safeParse(value).success;
+}
+
+type Loose = Record<string, unknown>;
+const asRecord = (value: unknown): Loose | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : undefined;
+const asInt = (value: unknown): number | undefined => (Number.isInteger(value) ? (value as number) : undefined);
+const asId = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+interface LooseStep {
+  index: number;
+  id?: string;
+  day?: number;
+  action?: StepAction;
+  channels: boolean;
+  afterNotice: boolean;
+}
+
+interface LooseLevel {
+  index: number;
+  id?: string;
+  /** Undefined when `days` is malformed (reported by the schema): left out of range checks. */
+  days?: { min?: number; max?: number };
+  /** Where the level starts when that much is readable, even if its max is not. */
+  start?: number;
+  balance_cents: { min?: number; max?: number };
+  unpaid_charges: { min?: number; max?: number };
+  steps: LooseStep[];
+}
+
+/** A range whose bounds are whole numbers (or absent) and in order; undefined otherwise. */
+function looseRange(value: unknown): { min?: number; max?: number } | undefined {
+  if (value === undefined) return {};
+  const range = asRecord(value);
+  if (!range) return undefined;
+  const min = asInt(range.min);
+  const max = asInt(range.max);
+  if ((range.min !== undefined && min === undefined) || (range.max !== undefined && max === undefined))
+    return undefined;
+  if (min !== undefined && max !== undefined && min > max) return undefined;
+  return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+}
+
+function looseLevels(levels: unknown): LooseLevel[] {
+  if (!Array.isArray(levels)) return [];
+  return levels.flatMap((value, index) => {
+    const level = asRecord(value);
+    if (!level) return [];
+    const days = level.days === undefined ? undefined : looseRange(level.days);
+    const rawMin = asRecord(level.days)?.min;
+    const start = rawMin === undefined ? (asRecord(level.days) ? 0 : undefined) : asInt(rawMin);
+    const steps = (Array.isArray(level.steps) ? level.steps : []).flatMap((raw: unknown, k) => {
+      const step = asRecord(raw);
+      if (!step) return [];
+      return [
+        {
+          index: k,
+          id: asId(step.id),
+          day: asInt(step.day),
+          action: isStepAction(step.action) ? step.action : undefined,
+          channels: step.channels !== undefined,
+          afterNotice: step.after_notice !== undefined,
+        },
+      ];
+    });
+    return [
+      {
+        index,
+        id: asId(level.id),
+        days,
+        start,
+        // A malformed band is reported by the schema; read as unbounded it can only add overlaps
+        // already implied by the days, so it is simply left out.
+        balance_cents: looseRange(level.balance_cents) ?? {},
+        unpaid_charges: looseRange(level.unpaid_charges) ?? {},
+        steps,
+      },
+    ];
+  });
+}
+
+function crossFieldChecks(input: unknown, ctx: z.RefinementCtx): void {
+  const policy = asRecord(input);
+  if (!policy) return;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const levels = looseLevels(policy.levels);
+  const ranged = levels.filter((l): l is LooseLevel & { days: { min?: number; max?: number } } => !!l.days);
+  const days = effectiveDayRanges(ranged);
+  let ordered = true;
+  ranged.forEach((level, r) => {
+    const previous = ranged[r - 1];
+    // Equal starts are allowed (balance bands on the same days); the overlap check below
+    // rejects two such levels unless their balance or count ranges tell them apart.
+    if (previous && (level.days.min ?? 0) < (previous.days.min ?? 0)) {
+      ordered = false;
+      issue(
+        ['levels', level.index, 'days', 'min'],
+        `levels must be ordered least severe first by days.min (${level.id ?? `levels[${level.index}]`} after ${previous.id ?? `levels[${previous.index}]`})`,
+      );
+    }
+  });
+  for (const level of levels) {
+    if (level.start === undefined) continue;
+    const name = level.id ?? `levels[${level.index}]`;
+    for (const step of level.steps) {
+      if (step.day === undefined) continue;
+      if (step.day < level.start)
+        issue(
+          ['levels', level.index, 'steps', step.index, 'day'],
+          `day ${step.day} is before level ${name} starts (days.min ${level.start}); reminders before the due date go under reminders`,
+        );
+      else if (level.days?.max !== undefined && step.day > level.days.max)
+        issue(
+          ['levels', level.index, 'steps', step.index, 'day'],
+          `day ${step.day} is after level ${name} ends (days.max ${level.days.max})`,
+        );
+    }
+  }
+  ranged.forEach((level, r) => {
+    const name = level.id ?? `levels[${level.index}]`;
+    // Out-of-order levels are reported above; their ranges mean nothing until fixed.
+    if (!ordered) return;
+    ranged.forEach((other, o) => {
+      if (o <= r) return;
+      if (
+        overlaps(days[r]!, days[o]!) &&
+        overlaps(level.balance_cents, other.balance_cents) &&
+        overlaps(level.unpaid_charges, other.unpaid_charges)
+      )
+        issue(['levels', other.index], `overlaps level ${name} (levels[${level.index}]): a lease could be at both`);
+    });
+  });
+  const stepIds = new Map<string, string>();
+  const levelIds = new Set<string>();
+  for (const level of levels) {
+    if (level.id !== undefined) {
+      if (levelIds.has(level.id)) issue(['levels', level.index, 'id'], `duplicate level id ${level.id}`);
+      levelIds.add(level.id);
+    }
+    for (const step of level.steps) {
+      const path = ['levels', level.index, 'steps', step.index];
+      if (step.afterNotice && step.action !== undefined && step.action !== 'referral')
+        issue([...path, 'after_notice'], 'only a referral waits for a notice');
+      if (step.channels && step.action !== undefined && step.action !== 'notice')
+        issue([...path, 'channels'], 'only a notice step lists channels');
+      if (step.id === undefined) continue;
+      const seen = stepIds.get(step.id);
+      if (seen) issue([...path, 'id'], `duplicate step id ${step.id} (also ${seen})`);
+      stepIds.set(step.id, `levels[${level.index}].steps[${step.index}]`);
+    }
+  }
+  (Array.isArray(policy.reminders) ? policy.reminders : []).forEach((raw: unknown, k) => {
+    const id = asId(asRecord(raw)?.id);
+    if (id === undefined) return;
+    const seen = stepIds.get(id);
+    if (seen) issue(['reminders', k, 'id'], `duplicate step id ${id} (also ${seen})`);
+    stepIds.set(id, `reminders[${k}]`);
+  });
+}
+
 export const PolicyDocument = z
   .object({
     id: Slug,
@@ -193,79 +369,7 @@ export const PolicyDocument = z
     reg_f_for_all: z.boolean().default(false),
   })
   .strict()
-  .superRefine((policy, ctx) => {
-    const stepIds = new Map<string, string>();
-    const days = effectiveDayRanges(policy.levels);
-    const ordered = policy.levels.every(
-      (l, i) => i === 0 || (l.days.min ?? 0) >= (policy.levels[i - 1]!.days.min ?? 0),
-    );
-    policy.levels.forEach((level, i) => {
-      const previous = policy.levels[i - 1];
-      // Equal starts are allowed (balance bands on the same days); the overlap check below
-      // rejects two such levels unless their balance or count ranges tell them apart.
-      if (previous && (level.days.min ?? 0) < (previous.days.min ?? 0))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['levels', i, 'days', 'min'],
-          message: `levels must be ordered least severe first by days.min (${level.id} after ${previous.id})`,
-        });
-      level.steps.forEach((step, k) => {
-        if (step.day < (level.days.min ?? 0))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', i, 'steps', k, 'day'],
-            message: `day ${step.day} is before level ${level.id} starts (days.min ${level.days.min ?? 0}); reminders before the due date go under reminders`,
-          });
-        if (step.after_notice && step.action !== 'referral')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', i, 'steps', k, 'after_notice'],
-            message: 'only a referral waits for a notice',
-          });
-        if (step.channels && step.action !== 'notice')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', i, 'steps', k, 'channels'],
-            message: 'only a notice step lists channels',
-          });
-      });
-      policy.levels.forEach((other, j) => {
-        // Out-of-order levels are reported above; their ranges mean nothing until fixed.
-        if (j <= i || !ordered) return;
-        if (
-          overlaps(days[i]!, days[j]!) &&
-          overlaps(level.balance_cents ?? {}, other.balance_cents ?? {}) &&
-          overlaps(level.unpaid_charges ?? {}, other.unpaid_charges ?? {})
-        )
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', j],
-            message: `overlaps level ${level.id} (levels[${i}]): a lease could be at both`,
-          });
-      });
-      if (policy.levels.findIndex((l) => l.id === level.id) !== i)
-        ctx.addIssue({ code: 'custom', path: ['levels', i, 'id'], message: `duplicate level id ${level.id}` });
-      level.steps.forEach((step, k) => {
-        const seen = stepIds.get(step.id);
-        if (seen)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['levels', i, 'steps', k, 'id'],
-            message: `duplicate step id ${step.id} (also ${seen})`,
-          });
-        stepIds.set(step.id, `levels[${i}].steps[${k}]`);
-      });
-    });
-    policy.reminders.forEach((reminder, k) => {
-      if (stepIds.has(reminder.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reminders', k, 'id'],
-          message: `duplicate step id ${reminder.id} (also ${stepIds.get(reminder.id)})`,
-        });
-      stepIds.set(reminder.id, `reminders[${k}]`);
-    });
-  });
+  .superRefine((policy, ctx) => crossFieldChecks(policy, ctx), { when: always });
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 export type PolicyInput = z.input<typeof PolicyDocument>;
 

@@ -97,7 +97,7 @@ test('import, scan and audit verify end to end', () => {
 test('bad input gets a message and exit code 2, not a stack trace', () => {
   const badDate = arrears('scan', '--as-of', '2026-3-1');
   expect(badDate.code).toBe(2);
-  expect(badDate.err).toBe('expected a date as YYYY-MM-DD, got "2026-3-1"\n');
+  expect(badDate.err).toBe('--as-of: expected a date as YYYY-MM-DD, got "2026-3-1"\n');
   const badOrg = arrears('scan', '--org', 'nope');
   expect(badOrg.code).toBe(2);
   expect(badOrg.err).toContain('No org "nope". Known orgs: acme');
@@ -189,4 +189,87 @@ test('org settings: shown with defaults, changed with --set/--unset, bad input r
   expect(bad.err).toMatch(/settings\.scan_overdue_dayz: unknown setting/);
   expect(bad.err).toMatch(/settings\.fee_review: /);
   expect(bad.err).not.toMatch(/at .*\.ts:\d+/);
+});
+
+test('malformed import files: a message with the position, exit 2, no stack trace; good rows before it kept', () => {
+  const event = (id: string) =>
+    JSON.stringify({ kind: 'credit', lease_id: 'L1', external_id: id, amount_cents: 100, effective_on: '2026-03-06' });
+  const mid = path.join(dir, 'mid.json');
+  fs.writeFileSync(mid, `[${event('MID-1')},\n{bad},\n${event('MID-3')}]`);
+  const midRun = arrears('import', mid, '--source', 'mid', '--org', 'acme');
+  expect(midRun.code).toBe(2);
+  expect(midRun.out).toContain('row 2: not valid JSON at element 2 of the array (expected an object key)');
+  expect(midRun.out).toContain('Imported: 2 rows, 1 new, 0 already present, 1 rejected');
+  expect(midRun.err).toContain(
+    `${mid}: row 2: not valid JSON at element 2 of the array (expected an object key); nothing after it was read (the rows before it were imported as reported above)\n`,
+  );
+  const cut = path.join(dir, 'cut.json');
+  fs.writeFileSync(cut, `[${event('CUT-1')},\n{"kind":"pay`);
+  const cutRun = arrears('import', cut, '--source', 'cut', '--strict');
+  expect(cutRun.code).toBe(2);
+  expect(cutRun.out).toContain('Nothing imported (--strict)');
+  for (const [name, content, message] of [
+    ['str.json', '"just a string"', 'str.json: expected a JSON array of events or {"events": [...]}\n'],
+    ['obj.json', '{"foo":[1]}', 'obj.json: no "events" member; expected a JSON array of events or {"events": [...]}\n'],
+  ] as const) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    const run = arrears('import', file);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(`${file.slice(0, -name.length)}${message}`);
+  }
+  for (const run of [midRun, cutRun]) expect(run.err).not.toMatch(/at .*\.(ts|js):\d+|Unhandled/);
+  expect(arrears('import', path.join(dir, 'missing.csv'))).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('no such file'),
+  });
+});
+
+test('scan and audit verify: impossible dates, bad --min-days and unknown orgs are refused (exit 2)', () => {
+  expect(arrears('scan', '--as-of', '2026-02-30')).toMatchObject({
+    code: 2,
+    err: '--as-of: not a real calendar date, got "2026-02-30"\n',
+  });
+  for (const value of ['abc', '-3', '1.5', ''])
+    expect(arrears('scan', '--leases', '--min-days', value)).toMatchObject({
+      code: 2,
+      err: `--min-days: expected a whole number (0 or more), got "${value}"\n`,
+    });
+  expect(arrears('scan', '--leases', '--min-days', '0', '--as-of', '2026-03-10').code).toBe(0);
+  expect(arrears('audit', 'verify', '--org', 'nope')).toMatchObject({
+    code: 2,
+    out: '',
+    err: 'No org "nope". Known orgs: acme\n',
+  });
+  expect(arrears('audit', 'verify', '--org', 'acme')).toMatchObject({
+    code: 0,
+    out: expect.stringMatching(/^acme: ok/),
+  });
+});
+
+test('org settings: every problem in one answer; a key both set and unset is refused', () => {
+  const bad = arrears(
+    'org',
+    'settings',
+    '--set',
+    'policies.mixed=x',
+    '--set',
+    'policies.residential=nope',
+    '--set',
+    'fee_review=maybe',
+  );
+  expect(bad.code).toBe(2);
+  expect(bad.err).toContain('settings.policies.mixed: unknown setting');
+  expect(bad.err).toContain('settings.policies.residential: no policy "nope"');
+  expect(bad.err).toContain('settings.fee_review: ');
+  const both = arrears('org', 'settings', '--set', 'reg_f_for_all=true', '--unset', 'reg_f_for_all');
+  expect(both).toMatchObject({
+    code: 2,
+    err: '--set and --unset of the same setting: "reg_f_for_all"; give one or the other\n',
+  });
+  expect(arrears('org', 'settings', '--set', 'policies.residential=x', '--unset', 'policies')).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('"policies.residential" and "policies"'),
+  });
+  expect(JSON.parse(arrears('org', 'settings', '--json').out).settings.reg_f_for_all).toBe(false);
 });

@@ -1,3 +1,4 @@
+import { LocalDate } from '@arrears/shared';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { DataDirLockedError } from '../db/lockfile.ts';
@@ -49,9 +50,19 @@ export async function resolveOrg(db: Database, requested: string | undefined): P
   throw new UsageError(`Several orgs exist; pass --org <id> (one of: ${orgs.join(', ')})`);
 }
 
-export function parseDateOption(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new UsageError(`expected a date as YYYY-MM-DD, got "${value}"`);
-  }
-  return value;
+/** A day option such as `--as-of`, checked as the API checks one (2026-02-30 is not a day). */
+export function parseDateOption(option: string, value: string): string {
+  const parsed = LocalDate.safeParse(value);
+  if (!parsed.success) throw new UsageError(`${option}: ${parsed.error.issues[0]!.message}, got "${value}"`);
+  return parsed.data;
+}
+
+/** A whole-number option at least `min`. */
+export function parseIntegerOption(option: string, value: string, min: number): number {
+  const n = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(
+      `${option}: expected a whole number${min === 0 ? ' (0 or more)' : ` of at least ${min}`}, got "${value}"`,
+    );
+  return n;
 }

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { importLedgerFile } from './import-file.ts';
+import { MalformedFileError } from './readers.ts';
 import { createProgressReporter, type ImportProgress } from './progress.ts';
 
 let db: TestDatabase;
@@ -125,6 +126,111 @@ test('JSON: an array, or an object with an events array, streamed', async () => 
   expect(a.rejected[0]).toMatchObject({ row: 3, field: 'lease_id' });
   expect(await importLedgerFile(db, ctx('json'), objectFile)).toMatchObject({ received: 1, inserted: 1 });
   await expect(importLedgerFile(db, ctx('json'), write('bad.json', '"nope"'))).rejects.toThrow(/expected a JSON array/);
+});
+
+describe('malformed JSON ends the reading where it breaks; the rows before it are handled as usual', () => {
+  const row = (id: string) =>
+    JSON.stringify({ kind: 'credit', lease_id: 'L1', external_id: id, amount_cents: 100, effective_on: '2026-03-06' });
+
+  test('a bad element mid-array: earlier rows committed, the spot reported and recorded by array position', async () => {
+    const file = write('mid.json', `[${row('M-1')},\n${row('M-2')},\n{bad},\n${row('M-4')}]`);
+    const summary = await importLedgerFile(db, ctx('json-mid'), file, { chunkSize: 1 });
+    expect(summary).toMatchObject({ received: 3, inserted: 2, rejectedCount: 1, committed: true });
+    expect(summary.malformed).toEqual({
+      row: 3,
+      message: 'not valid JSON at element 3 of the array (expected an object key)',
+    });
+    expect(summary.rejected).toEqual([
+      { row: 3, code: 'invalid', field: '(file)', message: summary.malformed!.message },
+    ]);
+    expect(
+      await db.knex('ledger_entries').where({ source: 'json-mid' }).orderBy('external_id').pluck('external_id'),
+    ).toEqual(['M-1', 'M-2']);
+    expect(await db.knex('ingest_rejections').where({ source: 'json-mid' }).pluck('row_number')).toEqual([3]);
+  });
+
+  test('no element is lost when the error comes many kilobytes in, in the same read as complete ones', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(`B-${i + 1}`));
+    const file = write('big-bad.json', `[${rows.join(',')},{bad}]`);
+    expect(fs.statSync(file).size).toBeGreaterThan(128 * 1024);
+    const summary = await importLedgerFile(db, ctx('json-big'), file);
+    expect(summary).toMatchObject({ received: 2001, inserted: 2000, malformed: { row: 2001 } });
+  });
+
+  test('a file cut mid-array, inside the events wrapper and in one chunk', async () => {
+    const file = write('cut.json', `{"events": [${row('C-1')},\n{"kind":"pay`);
+    const summary = await importLedgerFile(db, ctx('json-cut'), file);
+    expect(summary).toMatchObject({ received: 2, inserted: 1, rejectedCount: 1 });
+    expect(summary.malformed).toEqual({
+      row: 2,
+      message: expect.stringMatching(/^not valid JSON at element 2 of the "events" array \(the file ends early; /),
+    });
+  });
+
+  test('--strict: nothing kept, the spot still recorded', async () => {
+    const file = write('cut-strict.json', `[${row('S-1')}, {"kind"`);
+    const summary = await importLedgerFile(db, ctx('json-cut-strict', true), file);
+    expect(summary).toMatchObject({ committed: false, inserted: 0, rejectedCount: 1, malformed: { row: 2 } });
+    expect(await db.knex('ledger_entries').where({ source: 'json-cut-strict' })).toHaveLength(0);
+    expect(await db.knex('ingest_rejections').where({ source: 'json-cut-strict' })).toHaveLength(1);
+  });
+
+  test('a truncated object before any event', async () => {
+    const summary = await importLedgerFile(db, ctx('json-trunc'), write('trunc.json', '{"a":'));
+    expect(summary.malformed).toEqual({
+      row: 1,
+      message: 'not valid JSON before any event (the file ends early; expected a value)',
+    });
+  });
+
+  test('not an array, no events member, events not an array: refused as a whole', async () => {
+    await expect(importLedgerFile(db, ctx('json-x'), write('str.json', '"just a string"'))).rejects.toThrow(
+      MalformedFileError,
+    );
+    await expect(importLedgerFile(db, ctx('json-x'), write('foo.json', '{"foo":[1]}'))).rejects.toThrow(
+      /foo\.json: no "events" member; expected a JSON array of events or \{"events": \[\.\.\.\]\}/,
+    );
+    const notArray = await importLedgerFile(db, ctx('json-x'), write('events-str.json', '{"events": "x"}'));
+    expect(notArray.malformed?.message).toMatch(/expected "events" to be an array/);
+    // An empty events array is a file with no events, not a malformed one.
+    expect(await importLedgerFile(db, ctx('json-x'), write('empty.json', '{"events": []}'))).toMatchObject({
+      received: 0,
+      rejectedCount: 0,
+    });
+    expect(
+      (await importLedgerFile(db, ctx('json-x'), write('empty.json', '{"events": []}'))).malformed,
+    ).toBeUndefined();
+  });
+});
+
+test('CSV with an unclosed quote: the rows before it kept, the line reported', async () => {
+  const file = write(
+    'quote.csv',
+    'kind,lease_id,external_id,amount_cents,effective_on,memo\ncredit,L1,Q-1,100,2026-03-06,ok\ncredit,L1,Q-2,100,2026-03-06,"never closed\n',
+  );
+  const summary = await importLedgerFile(db, ctx('csv-quote'), file);
+  expect(summary).toMatchObject({
+    inserted: 1,
+    rejectedCount: 1,
+    malformed: { message: expect.stringMatching(/^not valid CSV/) },
+  });
+});
+
+test('a row with several bad fields lists every one', async () => {
+  const file = write(
+    'many.csv',
+    'kind,lease_id,external_id,charge_type,amount_cents,effective_on\ncharge,L1,X-1,bogus,5.5,2026-02-30\n',
+  );
+  const summary = await importLedgerFile(db, ctx('csv-many'), file);
+  expect(summary.rejected).toEqual([
+    {
+      row: 2,
+      external_id: 'X-1',
+      code: 'invalid',
+      field: 'amount_cents',
+      message: expect.stringMatching(/^amount_cents: .+; effective_on: not a real calendar date; charge_type: .+/),
+    },
+  ]);
 });
 
 test('unknown file types and missing files get a clear error', async () => {

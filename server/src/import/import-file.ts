@@ -26,6 +26,12 @@ export interface ImportSummary {
   rejectedCount: number;
   rejected: Rejection[];
   committed: boolean;
+  /**
+   * Where the file stopped being readable (malformed JSON or CSV): also a rejection of that row.
+   * The rows before it were handled as usual (kept in their chunks unless --strict); nothing
+   * after it was read.
+   */
+  malformed?: { row: number; message: string };
 }
 
 class StrictImportFailed extends Error {}
@@ -99,6 +105,11 @@ export async function importLedgerFile(
     let records: NumberedRecord[] = [];
     let parseErrors: Rejection[] = [];
     for await (const record of readRecords(file, format, input)) {
+      if ('malformed' in record) {
+        summary.malformed = { row: record.row, message: record.malformed };
+        parseErrors.push({ row: record.row, code: 'invalid', field: '(file)', message: record.malformed });
+        break;
+      }
       if ('parseError' in record) {
         parseErrors.push({ row: record.row, code: 'invalid', field: '(row)', message: record.parseError });
       } else {

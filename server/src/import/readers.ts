@@ -1,15 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { pipeline, Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import makeJsonParser from 'stream-json';
+import Parser from 'stream-json/Parser.js';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson';
 
-/** One record read from a file: a value to validate, or a line that could not even be parsed. */
-export type FileRecord = { row: number; value: unknown } | { row: number; parseError: string };
+/**
+ * One record read from a file: a value to validate, a line that could not even be parsed, or
+ * the point where the file stops being readable at all (malformed JSON or CSV): always the last.
+ */
+export type FileRecord =
+  { row: number; value: unknown } | { row: number; parseError: string } | { row: number; malformed: string };
+
+/** The file as a whole is not what its format promises (not a JSON array, no `events` member). */
+export class MalformedFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedFileError';
+  }
+}
 
 export function detectFormat(file: string): FileFormat | undefined {
   const ext = path.extname(file).toLowerCase();
@@ -66,8 +79,19 @@ async function* readCsv(input: NodeJS.ReadableStream): AsyncGenerator<FileRecord
       bom: true,
     }),
   );
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    yield { row: item.info.lines, value: csvRecord(item.record) };
+  let row = 1;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      row = item.info.lines;
+      yield { row, value: csvRecord(item.record) };
+    }
+  } catch (error) {
+    // csv-parse stops at the first unreadable spot (an unclosed quote…); its `lines` is where.
+    const lines = (error as { lines?: unknown }).lines;
+    yield {
+      row: typeof lines === 'number' ? lines : row + 1,
+      malformed: `not valid CSV (${(error as Error).message.replace(/^Invalid Record Length: /, '')})`,
+    };
   }
 }
 
@@ -101,14 +125,81 @@ async function firstSignificantChar(file: string): Promise<string | undefined> {
   }
 }
 
-/** A JSON file is an array of events, or an object whose `events` member is that array. */
+/**
+ * stream-json fails the whole stream at a syntax error, which drops the complete elements whose
+ * tokens are still buffered downstream and leaves the error unhandled on a piped stream. This
+ * parser keeps the error and ends quietly instead: every element before the bad spot arrives,
+ * then the reader reports where it stopped.
+ */
+class StoppingParser extends Parser {
+  failure: Error | undefined;
+
+  _processBuffer(callback: (error?: Error | null) => void): void {
+    const self = this as unknown as { _buffer: string };
+    if (this.failure) {
+      self._buffer = '';
+      callback(null);
+      return;
+    }
+    const process = (Parser.prototype as unknown as { _processBuffer: StoppingParser['_processBuffer'] })
+      ._processBuffer;
+    process.call(this, (error) => {
+      if (error) {
+        this.failure = error;
+        self._buffer = '';
+      }
+      callback(null);
+    });
+  }
+}
+
+/** stream-json's words ("Parser cannot parse input: expected ','") in a reader's. */
+function jsonProblem(error: Error): string {
+  return error.message
+    .replace(/^Parser cannot parse input: /, '')
+    .replace(/^Parser has expected /, 'the file ends early; expected ')
+    .replace(/^Top-level object should be an array\.?$/, 'expected "events" to be an array');
+}
+
+const EXPECTED_JSON = 'expected a JSON array of events or {"events": [...]}';
+
+/**
+ * A JSON file is an array of events, or an object whose `events` member is that array. A
+ * syntax error ends the reading: the elements before it are yielded, then a `malformed` record
+ * at the element where it happened (stream-json gives no line or column).
+ */
 async function* readJson(file: string, input: NodeJS.ReadableStream): AsyncGenerator<FileRecord> {
   const first = await firstSignificantChar(file);
-  if (first !== '[' && first !== '{') throw new Error(`${file}: expected a JSON array of events or {"events": [...]}`);
-  let stream: NodeJS.ReadableStream = input.pipe(makeJsonParser());
-  if (first === '{') stream = stream.pipe(Pick.pick({ filter: 'events' }));
-  stream = stream.pipe(StreamArray.streamArray());
-  for await (const item of stream as AsyncIterable<{ key: number; value: unknown }>) {
-    yield { row: item.key + 1, value: item.value };
+  if (first !== '[' && first !== '{') throw new MalformedFileError(`${file}: ${EXPECTED_JSON}`);
+  const parser = new StoppingParser();
+  let found = first === '[';
+  const stages: NodeJS.ReadWriteStream[] = [parser];
+  if (first === '{')
+    stages.push(
+      Pick.pick({ filter: 'events' }),
+      new Transform({
+        objectMode: true,
+        transform(token, _encoding, callback) {
+          found = true;
+          callback(null, token);
+        },
+      }),
+    );
+  const items = StreamArray.streamArray();
+  // pipeline, not pipe: an error of any stage (StreamArray's "should be an array") ends the iteration below.
+  pipeline([input, ...stages, items], () => {});
+  let row = 0;
+  let failure: Error | undefined;
+  try {
+    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+      row = item.key + 1;
+      yield { row, value: item.value };
+    }
+  } catch (error) {
+    failure = error as Error;
   }
+  failure = parser.failure ?? failure;
+  const where = found ? `at element ${row + 1} of the ${first === '{' ? '"events" ' : ''}array` : 'before any event';
+  if (failure) yield { row: row + 1, malformed: `not valid JSON ${where} (${jsonProblem(failure)})` };
+  else if (!found) throw new MalformedFileError(`${file}: no "events" member; ${EXPECTED_JSON}`);
 }

@@ -118,3 +118,22 @@ test('a policy must exist for the org and may not exclude the lease kind it is s
   const cleared = await update('acme', { policies: { residential: null } });
   expect(cleared.settings.policies).toEqual({ commercial: 'default-commercial' });
 });
+
+test('every problem in one answer: the valid keys are still checked when others fail the schema', async () => {
+  const before = await db.knex('orgs').where({ org_id: 'other' }).first('settings');
+  const error = await invalid('other', {
+    policies: { mixed: 'default-residential', residential: 'nope', commercial: 'default-residential' },
+    fee_review: 'maybe',
+    scan_overdue_days: [3],
+  });
+  expect(error.details.map((d) => d.path).sort()).toEqual([
+    'settings.fee_review',
+    'settings.policies.commercial',
+    'settings.policies.mixed',
+    'settings.policies.residential',
+  ]);
+  expect(error.message).toMatch(/settings\.policies\.residential: no policy "nope"/);
+  expect(error.message).toMatch(/settings\.policies\.commercial: policy "default-residential" applies to residential/);
+  // The valid key was not written either.
+  expect(await db.knex('orgs').where({ org_id: 'other' }).first('settings')).toEqual(before);
+});

@@ -1,7 +1,8 @@
 import { OrgSettings, OrgSettingsPatch, ORG_SETTING_KEYS } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
 import { appendAudit } from '../audit/append.ts';
-import { AppError } from '../errors.ts';
+import type { z } from 'zod';
+import { AppError, type IssueDetail } from '../errors.ts';
 import { builtinPolicy, isBuiltin } from '../policy/builtin.ts';
 import { loadPolicy } from '../escalation/policies.ts';
 
@@ -58,24 +59,21 @@ export async function updateOrgSettings(
   now: Date,
 ): Promise<SettingsChange> {
   const parsed = OrgSettingsPatch.safeParse(patch);
-  if (!parsed.success) {
-    const details = parsed.error.issues.flatMap((issue) => {
-      const path = ['settings', ...issue.path.map(String)].join('.');
-      if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
-      const known = issue.path.length ? 'residential, commercial' : ORG_SETTING_KEYS.join(', ');
-      return issue.keys.map((key) => ({ path: `${path}.${key}`, message: `unknown setting; known: ${known}` }));
-    });
-    throw new AppError('invalid_request', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
+  const details: IssueDetail[] = parsed.success ? [] : parsed.error.issues.flatMap(patchIssueDetails);
   const row = await trx('orgs').where({ org_id: orgId }).forUpdate().first('settings');
   if (!row) throw new AppError('not_found', `No org "${orgId}"`);
+  // The keys that are valid are applied and checked (the policies named exist…) even when others
+  // fail, so one answer lists every problem; nothing is written unless there are none.
+  const data = parsed.success ? parsed.data : validParts(patch);
   const stored: Record<string, unknown> = { ...(row.settings as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(parsed.data)) {
+  for (const [key, value] of Object.entries(data)) {
     if (value === null) delete stored[key];
     else if (key === 'policies') stored.policies = mergePolicies(stored.policies, value as Record<string, unknown>);
     else stored[key] = key === 'scan_overdue_days' ? [...new Set(value as number[])].sort((a, b) => a - b) : value;
   }
-  await checkPolicies(trx, orgId, stored.policies as Record<string, string> | undefined);
+  details.push(...(await policyProblems(trx, orgId, stored.policies as Record<string, string> | undefined)));
+  if (details.length)
+    throw new AppError('invalid_request', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
 
   const before = effectiveSettings(row.settings);
   const after = effectiveSettings(stored);
@@ -100,6 +98,35 @@ export async function updateOrgSettings(
   return { settings: after, changed };
 }
 
+function patchIssueDetails(issue: z.core.$ZodIssue): IssueDetail[] {
+  const path = ['settings', ...issue.path.map(String)].join('.');
+  if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
+  const known = issue.path.length ? 'residential, commercial' : ORG_SETTING_KEYS.join(', ');
+  return issue.keys.map((key) => ({ path: `${path}.${key}`, message: `unknown setting; known: ${known}` }));
+}
+
+/** The keys (and policy kinds) of a patch that failed validation that are valid on their own. */
+function validParts(patch: unknown): OrgSettingsPatch {
+  const out: Record<string, unknown> = {};
+  if (!isRecord(patch)) return out;
+  const shape = OrgSettingsPatch.shape as Record<string, z.ZodType>;
+  const kinds = OrgSettingsPatch.shape.policies.unwrap().unwrap().shape;
+  for (const [key, value] of Object.entries(patch)) {
+    if (!(key in shape)) continue;
+    if (key === 'policies' && isRecord(value)) {
+      const valid = Object.entries(value).filter(
+        ([kind, id]) => kind in kinds && kinds[kind as keyof typeof kinds].safeParse(id).success,
+      );
+      if (valid.length) out.policies = Object.fromEntries(valid);
+    } else if (shape[key]!.safeParse(value).success) out[key] = value;
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function mergePolicies(current: unknown, patch: Record<string, unknown>): Record<string, unknown> | undefined {
   const merged: Record<string, unknown> = { ...(current && typeof current === 'object' ? current : {}) };
   for (const [kind, id] of Object.entries(patch)) {
@@ -110,8 +137,12 @@ function mergePolicies(current: unknown, patch: Record<string, unknown>): Record
 }
 
 /** A policy named for a lease kind must exist for this org and may not exclude that kind. */
-async function checkPolicies(trx: Trx, orgId: string, policies: Record<string, string> | undefined): Promise<void> {
-  const details: { path: string; message: string }[] = [];
+async function policyProblems(
+  trx: Trx,
+  orgId: string,
+  policies: Record<string, string> | undefined,
+): Promise<IssueDetail[]> {
+  const details: IssueDetail[] = [];
   for (const [kind, id] of Object.entries(policies ?? {})) {
     const path = `settings.policies.${kind}`;
     const document = isBuiltin(id)
@@ -131,6 +162,5 @@ async function checkPolicies(trx: Trx, orgId: string, policies: Record<string, s
     if (kinds && !kinds.includes(kind as 'residential' | 'commercial'))
       details.push({ path, message: `policy "${id}" applies to ${kinds.join(', ')} leases only, not ${kind}` });
   }
-  if (details.length)
-    throw new AppError('invalid_request', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  return details;
 }

@@ -95,6 +95,70 @@ describe('validatePolicyText', () => {
     ]);
   });
 
+  test('a step day past the explicit days.max of its level is refused; on days.max itself it is fine', () => {
+    const doc = base();
+    doc.levels[0]!.days = { min: 1, max: 9 };
+    doc.levels[0]!.steps = [{ id: 'late-email', day: 15, action: 'email' }];
+    expect(problems(doc).problems).toEqual([
+      { path: 'levels[0].steps[0].day', message: 'day 15 is after level L1 ends (days.max 9)' },
+    ]);
+    doc.levels[0]!.steps = [{ id: 'late-email', day: 9, action: 'email' }];
+    expect(validatePolicyText(JSON.stringify(doc)).ok).toBe(true);
+  });
+
+  test('cross-field problems come in the same run as schema errors, from the parts that parsed', () => {
+    const doc = {
+      id: '9bad',
+      name: 'Broken',
+      colour: 'blue',
+      levels: [
+        {
+          id: 'L1',
+          days: { min: 10, max: 5 },
+          steps: [
+            { id: 's1', day: 3, action: 'email' },
+            { id: 's3', day: 12, action: 'fax', channels: ['email'] },
+          ],
+        },
+        {
+          id: 'L2',
+          days: { min: 12, max: 20 },
+          steps: [
+            { id: 's1', day: 40, action: 'letter', channels: ['email'] },
+            { id: 's6', day: 13, action: 'placement', after_notice: 'pay_or_quit', at: '25:00' },
+          ],
+        },
+        { id: 'L2', days: { min: 'soon' }, steps: [{ id: 's6', day: 1, action: 'email' }] },
+        { id: 'L4', days: { min: 11 }, steps: [] },
+      ],
+      reminders: [{ id: 's1', days_before_due: 0, channel: 'email' }],
+    };
+    expect(problems(doc).problems.map((p) => `${p.path}: ${p.message}`)).toEqual(
+      expect.arrayContaining([
+        // the schema's
+        'id: expected a name of letters, digits, "-" or "_" starting with a letter',
+        'levels[0].days: min must not exceed max',
+        expect.stringMatching(/^levels\[0\]\.steps\[1\]\.action: /),
+        'levels[1].steps[1].at: expected a local time as HH:MM',
+        expect.stringMatching(/^levels\[2\]\.days\.min: /),
+        expect.stringMatching(/^reminders\[0\]\.days_before_due: /),
+        'colour: unknown field',
+        // and, in the same answer, the cross-field checks
+        'levels[0].steps[0].day: day 3 is before level L1 starts (days.min 10); reminders before the due date go under reminders',
+        'levels[1].steps[0].day: day 40 is after level L2 ends (days.max 20)',
+        'levels[1].steps[0].channels: only a notice step lists channels',
+        'levels[1].steps[0].id: duplicate step id s1 (also levels[0].steps[0])',
+        'levels[1].steps[1].after_notice: only a referral waits for a notice',
+        'levels[2].id: duplicate level id L2',
+        'levels[2].steps[0].id: duplicate step id s6 (also levels[1].steps[1])',
+        'levels[3].days.min: levels must be ordered least severe first by days.min (L4 after L2)',
+        'reminders[0].id: duplicate step id s1 (also levels[1].steps[0])',
+      ]),
+    );
+    // A field that failed is not guessed at: no "channels" complaint for the unknown action.
+    expect(problems(doc).problems.map((p) => p.path)).not.toContain('levels[0].steps[1].channels');
+  });
+
   test('YAML syntax errors carry a line; an empty file is a root problem', () => {
     const syntax = validatePolicyText('id: small\nname: [oops\nlevels: []\n');
     expect(!syntax.ok && syntax.problems[0]!.path).toMatch(/^\(line \d+\)$/);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { verifyAuditChain } from '../../audit/verify.ts';
-import { withDatabase } from '../context.ts';
+import { resolveOrg, withDatabase } from '../context.ts';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit trail.');
@@ -10,7 +10,10 @@ export function registerAudit(program: Command): void {
     .option('--org <id>', 'verify one org only')
     .action(async (flags: { org?: string }) => {
       await withDatabase(async (db) => {
-        const orgs: string[] = flags.org ? [flags.org] : await db.knex('orgs').orderBy('org_id').pluck('org_id');
+        // An unknown --org is refused, not verified as an empty (and so intact) chain.
+        const orgs: string[] = flags.org
+          ? [await resolveOrg(db, flags.org)]
+          : await db.knex('orgs').orderBy('org_id').pluck('org_id');
         let broken = 0;
         for (const orgId of orgs) {
           const result = await verifyAuditChain(db, orgId);

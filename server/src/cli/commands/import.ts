@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import { systemClock } from '../../clock.ts';
 import { importLedgerFile } from '../../import/import-file.ts';
 import { createProgressReporter } from '../../import/progress.ts';
-import type { FileFormat } from '../../import/readers.ts';
+import { AppError } from '../../errors.ts';
+import { MalformedFileError, type FileFormat } from '../../import/readers.ts';
 import { resolveOrg, UsageError, withDatabase } from '../context.ts';
 
 interface ImportFlags {
@@ -45,6 +46,12 @@ export function registerImport(program: Command): void {
             file,
             { chunkSize, ...(flags.format ? { format: flags.format } : {}), onProgress: (p) => progress.update(p) },
           );
+        } catch (error) {
+          // A file that is missing, of an unknown type or not a ledger at all is bad input (exit 2).
+          if (error instanceof MalformedFileError) throw new UsageError(error.message);
+          if (error instanceof AppError && (error.code === 'invalid_request' || error.code === 'not_found'))
+            throw new UsageError(error.message);
+          throw error;
         } finally {
           progress.stop();
         }
@@ -59,6 +66,11 @@ export function registerImport(program: Command): void {
         `${summary.committed ? 'Imported' : 'Nothing imported (--strict)'}: ${summary.received} rows, ` +
           `${summary.inserted} new, ${summary.duplicates} already present, ${summary.rejectedCount} rejected\n`,
       );
+      if (summary.malformed)
+        throw new UsageError(
+          `${file}: row ${summary.malformed.row}: ${summary.malformed.message}; nothing after it was read` +
+            (summary.committed && summary.received > 1 ? ' (the rows before it were imported as reported above)' : ''),
+        );
       if (!summary.committed) process.exitCode = 1;
     });
 }

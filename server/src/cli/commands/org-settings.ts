@@ -46,6 +46,18 @@ export function registerOrgSettings(org: Command): void {
 
 /** `--set a.b=JSON` and `--unset a.b` → one merge patch. */
 export function patchOf(sets: string[], unsets: string[]): Record<string, unknown> {
+  // A key both set and unset (or a key and its parent) has no one meaning: whichever flag
+  // happened to be applied last would win silently.
+  const setKeys = sets.map((assignment) => assignment.slice(0, Math.max(assignment.indexOf('='), 0)));
+  const clashes = unsets.flatMap((unset) =>
+    setKeys
+      .filter((set) => set && (set === unset || set.startsWith(`${unset}.`) || unset.startsWith(`${set}.`)))
+      .map((set) => (set === unset ? `"${set}"` : `"${set}" and "${unset}"`)),
+  );
+  if (clashes.length)
+    throw new UsageError(
+      `--set and --unset of the same setting: ${[...new Set(clashes)].join(', ')}; give one or the other`,
+    );
   const patch: Record<string, unknown> = {};
   const put = (path: string, value: unknown) => {
     const keys = path.split('.');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../../clock.ts';
 import { leaseAging, portfolioAging, type AsOf } from '../../ledger/aging.ts';
-import { parseDateOption, resolveOrg, withDatabase } from '../context.ts';
+import { parseDateOption, parseIntegerOption, resolveOrg, withDatabase } from '../context.ts';
 import { money, table } from '../format.ts';
 
 interface ScanFlags {
@@ -22,8 +22,8 @@ export function registerScan(program: Command): void {
     .option('--min-days <n>', 'with --leases: only leases at least this many days past due', '1')
     .option('--json', 'machine-readable output')
     .action(async (flags: ScanFlags) => {
-      const asOf: AsOf = flags.asOf ? { date: parseDateOption(flags.asOf) } : { instant: systemClock.now() };
-      const minDays = Number(flags.minDays);
+      const asOf: AsOf = flags.asOf ? { date: parseDateOption('--as-of', flags.asOf) } : { instant: systemClock.now() };
+      const minDays = parseIntegerOption('--min-days', flags.minDays, 0);
       await withDatabase(async (db) => {
         const orgId = await resolveOrg(db, flags.org);
         const { properties, leases } = await db.withOrg(orgId, async (trx) => ({
