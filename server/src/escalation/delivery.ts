@@ -113,7 +113,13 @@ export function outboundFor(ports: Ports, input: OutboundInput): Outbound | unde
       const to = cards.map((c) => ({ name: c.name, address: c.postal ?? '' }));
       return as(
         ports.letter,
-        { ...base, to, body: rendered.body, certified: channels.includes('certified_letter') },
+        {
+          ...base,
+          to,
+          subject: rendered.subject,
+          body: rendered.body,
+          certified: channels.includes('certified_letter'),
+        },
         to,
       );
     }

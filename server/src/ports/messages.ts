@@ -30,6 +30,8 @@ export interface VoiceMessage extends OutboundBase {
 
 export interface LetterMessage extends OutboundBase {
   to: { name: string; address: string }[];
+  /** The letter's "Re:" line or the notice's title. */
+  subject?: string;
   body: string;
   certified: boolean;
 }
