@@ -384,7 +384,10 @@ function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): vo
     if (!curable(effect)) continue;
     const charges = (effect.payload.charges as string[] | undefined) ?? [];
     if (charges.length === 0 || charges.some((id) => open.has(id))) continue;
-    update(effect.key, 'cured', 'demanded_amount_paid');
+    // Closed by a write-off since it was served, the debt was given up, not paid.
+    const servedOn = String(effect.payload.served_on ?? '');
+    const writtenOff = facts.credits.some((c) => c.kind === 'write_off' && c.effective_on >= servedOn);
+    update(effect.key, 'cured', writtenOff ? 'written_off' : 'demanded_amount_paid');
     for (const other of known.values())
       if (
         other.payload.after_notice === effect.key &&
