@@ -8,9 +8,9 @@ import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { revisitKept } from './hold-rules.ts';
-import { activeHolds, holdOutcome, strongest, undisputedCents } from './holds.ts';
+import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
-import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES } from './notices.ts';
+import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES, stillDemandedCents } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 
@@ -370,20 +370,15 @@ function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): vo
   const openCharges = facts.open_charges;
   const curable = (effect: KnownEffect) =>
     effect.type === 'notice' && effect.status === 'sent' && LEGAL_NOTICES.includes(effect.payload.notice as never);
-  // What a dispute in force covers is not among the charges whose payment cures a notice (it was
-  // never demanded): a charge whose undisputed part is paid counts as paid.
-  const cured = (effect: KnownEffect) => {
-    if (!curable(effect)) return false;
-    const charges = (effect.payload.charges as string[] | undefined) ?? [];
-    if (charges.length === 0) return false;
-    return !charges.some((id) => openCharges.some((c) => c.external_id === id && undisputedCents(c) > 0));
-  };
+  // Cured once the tenant has paid what the notice demanded (notices.ts stillDemandedCents): a
+  // dispute covering part of its charges is not asked for, before or after service.
+  const cured = (effect: KnownEffect) =>
+    curable(effect) &&
+    ((effect.payload.charges as string[] | undefined) ?? []).length > 0 &&
+    stillDemandedCents(effect.payload, openCharges) === 0;
   if (!known.some(cured)) return;
-  const open = new Set(facts.open_charges.filter((c) => undisputedCents(c) > 0).map((c) => c.external_id));
   for (const effect of [...known.values()]) {
-    if (!curable(effect)) continue;
-    const charges = (effect.payload.charges as string[] | undefined) ?? [];
-    if (charges.length === 0 || charges.some((id) => open.has(id))) continue;
+    if (!cured(effect)) continue;
     // Closed by a write-off since it was served, the debt was given up, not paid.
     const servedOn = String(effect.payload.served_on ?? '');
     const writtenOff = facts.credits.some((c) => c.kind === 'write_off' && c.effective_on >= servedOn);

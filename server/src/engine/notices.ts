@@ -42,6 +42,13 @@ export interface NoticeTerms {
   amount_demanded_cents: number;
   /** The charges the notice demands: paying them cures it. */
   charges: string[];
+  /**
+   * Those charges' open amount on the day of service, and what a dispute covered of it: what has
+   * been paid on them since is measured from here (stillDemandedCents), so a dispute released
+   * after service cannot raise what the notice asks.
+   */
+  open_at_service_cents: number;
+  disputed_at_service_cents: number;
   /** Extra rules that lengthened or shaped the notice (CARES). */
   also?: RuleRef[];
 }
@@ -131,6 +138,8 @@ export function planNotice(
       earliest_next_step_on: addCalendarDays(expires, 1),
       amount_demanded_cents: amount,
       charges: demanded.map((c) => c.external_id),
+      open_at_service_cents: demanded.reduce((sum, c) => sum + c.open_cents, 0),
+      disputed_at_service_cents: demanded.reduce((sum, c) => sum + (c.disputed_cents ?? 0), 0),
       ...(also.length ? { also } : {}),
     },
   };
@@ -144,4 +153,26 @@ function expiryOf(notice: NoticeKind, rule: NoticeRule, servedOn: string): strin
   }
   if (rule.params.counting === 'calendar') return addCalendarDays(servedOn, rule.params.period_days);
   return addDays(servedOn, rule.params.period_days, rule.params.counting, rule.params.calendar);
+}
+
+/**
+ * What a served notice still demands, on the lease's open charges now (read rent-first, disputes
+ * carved out): the amount it demanded, less what has been paid on its charges since service, less
+ * what a dispute entered since covers of them. A dispute released after service does not raise it
+ * (the notice asked only for the undisputed amount); zero means the tenant did what it asked.
+ * Notices served before these amounts were recorded fall back to the undisputed open amount.
+ */
+export function stillDemandedCents(
+  notice: Record<string, unknown>,
+  openCharges: readonly LeaseFacts['open_charges'][number][],
+): number {
+  const ids = (notice.charges as string[] | undefined) ?? [];
+  const ofNotice = openCharges.filter((c) => ids.includes(c.external_id));
+  const atService = notice.open_at_service_cents;
+  if (typeof atService !== 'number') return ofNotice.reduce((sum, c) => sum + undisputedCents(c), 0);
+  const demanded = Number(notice.amount_demanded_cents ?? 0);
+  const paidSince = atService - ofNotice.reduce((sum, c) => sum + c.open_cents, 0);
+  const disputedNow = ofNotice.reduce((sum, c) => sum + (c.disputed_cents ?? 0), 0);
+  const newlyDisputed = Math.max(0, disputedNow - Number(notice.disputed_at_service_cents ?? 0));
+  return Math.max(0, demanded - paidSince - newlyDisputed);
 }

@@ -4,8 +4,9 @@ import { ruleInEffect, ruleRef, type RuleVersion } from '../compliance/rules/ind
 import type { Trx } from '../db/database.ts';
 import type { EffectCommand } from '../engine/effects.ts';
 import type { Hold } from '../engine/facts.ts';
-import { disputesInForce, undisputedCents } from '../engine/holds.ts';
+import { disputesInForce } from '../engine/holds.ts';
 import { rentFirstOpenCharges, type LedgerCharge, type LedgerDispute, type LedgerMoney } from '../engine/rent-first.ts';
+import { stillDemandedCents } from '../engine/notices.ts';
 import { applyCommands } from './evaluate.ts';
 
 export type PartialPaymentHandling = 'accept_with_receipt' | 'reject';
@@ -88,19 +89,6 @@ function ledgerView(rows: readonly LedgerRow[], disputes: readonly LedgerDispute
     balance -= extra.amount_cents;
   }
   return { open: rentFirstOpenCharges(charges, money, disputes), balance };
-}
-
-/**
- * What a notice still demands on this view of the ledger: the undisputed part of its charges
- * still open (what a dispute in force covers is never demanded, engine/notices.ts), less money
- * on account not yet applied to any charge (a credit or payment since the notice was served
- * has already paid its share of them). The engine cures the notice when this reaches zero.
- */
-function stillDemanded(view: ReturnType<typeof ledgerView>, charges: readonly string[]): number {
-  const openTotal = view.open.reduce((sum, c) => sum + c.open_cents, 0);
-  const unapplied = Math.max(0, openTotal - view.balance);
-  const owed = view.open.filter((c) => charges.includes(c.external_id)).reduce((sum, c) => sum + undisputedCents(c), 0);
-  return Math.max(0, owed - unapplied);
 }
 
 /**
@@ -217,7 +205,8 @@ export async function screenPartialPayment(
         effective_on: lease.today,
       });
   // Nothing left to demand before it, or nothing after it: not a partial payment of the notice.
-  if (stillDemanded(before, charges) === 0 || stillDemanded(after, charges) === 0) return true;
+  if (stillDemandedCents(notice.payload, before.open) === 0 || stillDemandedCents(notice.payload, after.open) === 0)
+    return true;
 
   const key = `${leaseId}:payment:${payment.external_id}`;
   const base = { due_at: now, rule: ruleRef(rule), drafted_by: actor };
