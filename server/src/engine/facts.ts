@@ -47,7 +47,8 @@ export interface LeaseFacts {
     status: string;
     moved_out_on: string | null;
   };
-  tenants: { id: string; type: TenantType; role: string }[];
+  /** `stayed`: under a bankruptcy stay or deceased on some lease they are a party to (not written to). */
+  tenants: { id: string; type: TenantType; role: string; stayed?: boolean }[];
   /** The lease's local day at `now`. */
   today: string;
   /**

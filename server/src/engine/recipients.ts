@@ -5,7 +5,10 @@ import type { LeaseFacts } from './facts.ts';
  * when it names one, else its primary tenant(s); a legal notice goes to every tenant on the
  * lease and to co-signers and guarantors, who are liable and entitled to it.
  */
-export function recipientsFor(type: string, tenants: LeaseFacts['tenants']): string[] {
+export function recipientsFor(type: string, all: LeaseFacts['tenants']): string[] {
+  // Nobody under a bankruptcy stay or deceased is written to, as guarantor or co-signer either
+  // (11 U.S.C. 362 stays acts to collect from the debtor); the others on the lease still are.
+  const tenants = all.filter((t) => !t.stayed);
   const byRole = (...roles: string[]) => tenants.filter((t) => roles.includes(t.role)).map((t) => t.id);
   if (type === 'notice') {
     const liable = byRole('primary', 'co_tenant', 'co_signer', 'guarantor');

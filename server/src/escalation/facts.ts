@@ -64,7 +64,15 @@ select
   ledger.charges,
   ledger.balance,
   ledger.credits,
-  (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.kind, 'role', lt.role) order by lt.tenant_id), '[]')
+  (select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.kind, 'role', lt.role,
+     -- A person under a bankruptcy stay or deceased (on a lease they are a party to) is written to
+     -- about none of their obligations, a guaranty on this lease included.
+     'stayed', exists (select 1 from lease_tenants a
+                       join holds h on h.org_id = a.org_id and h.lease_id = a.lease_id
+                         and h.kind in ('bankruptcy', 'deceased') and h.status = 'active'
+                         and h.starts_on <= l.today and (h.ends_on is null or h.ends_on >= l.today)
+                       where a.org_id = :org and a.tenant_id = t.id and a.role in ('primary', 'co_tenant')))
+     order by lt.tenant_id), '[]')
      from lease_tenants lt
      join tenants t on t.org_id = lt.org_id and t.id = lt.tenant_id
      where lt.org_id = :org and lt.lease_id = l.id) as tenants,
@@ -167,7 +175,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v7',
+    'arrears_lease_contexts_v8',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
