@@ -53,3 +53,12 @@ test('a malformed secret key is reported without echoing it', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
   expect(loadConfig({ ARREARS_SECRET_KEY: key }).secretKey).toBe(key);
 });
+
+test('the public URL is kept without a trailing slash: providers sign the URL they call', () => {
+  expect(loadConfig({ ARREARS_PUBLIC_URL: 'https://arrears.example.com/' }).http.publicUrl).toBe(
+    'https://arrears.example.com',
+  );
+  expect(loadConfig({ ARREARS_PUBLIC_URL: 'https://example.com/arrears//' }).http.publicUrl).toBe(
+    'https://example.com/arrears',
+  );
+});

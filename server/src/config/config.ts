@@ -33,7 +33,12 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
     .default('arrears_jobs'),
-  ARREARS_PUBLIC_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
+  // Without its trailing slash: providers sign the URL they call, which is this plus the path, and
+  // `https://host/` + `/webhooks/…` would be a URL nobody calls (Twilio's signatures all failed).
+  ARREARS_PUBLIC_URL: z
+    .url({ message: 'expected an http(s) URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   ARREARS_SCAN_CRON: z.string().min(9, 'expected a 5-field cron expression').default('5 * * * *'),
   ARREARS_WORKER_BATCH: z.coerce.number().int().min(1).max(1000).default(500),
   ARREARS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).optional(),
