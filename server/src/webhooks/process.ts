@@ -211,8 +211,17 @@ async function deliveryStatus(
       : { status: event.status, reason: event.reason };
   const effect = await effectOf(trx, orgId, event)
     .forUpdate()
-    .first('key', 'lease_id', 'type', 'delivery_status', 'payload');
+    .first('key', 'lease_id', 'type', 'delivery_status', 'payload', 'provider_message_id');
   if (!effect) return 'unknown_message';
+  // A report names its effect in the callback URL and its message in the body: about another
+  // message than the one this effect sent, it says nothing about this effect (a stale or
+  // mis-addressed callback must not fail a delivered message and send the step again).
+  if (
+    effect.provider_message_id &&
+    event.provider_message_id &&
+    effect.provider_message_id !== event.provider_message_id
+  )
+    return 'message_mismatch';
   const result = await applyStatus(trx, orgId, effect, status, reason, now);
   // Where the status came from, when it is not simply what the report said: in the outcome and
   // in the audit trail.

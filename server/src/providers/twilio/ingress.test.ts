@@ -46,7 +46,11 @@ beforeAll(async () => {
     db,
     'acme',
     [{ id: 'P1', timezone: TZ }],
-    [{ id: 'L1', grace_days: 0 }, { id: 'L2' }, ...['L3', 'L4', 'L5', 'L6', 'L7'].map((id) => ({ id, grace_days: 0 }))],
+    [
+      { id: 'L1', grace_days: 0 },
+      { id: 'L2' },
+      ...['L3', 'L4', 'L5', 'L6', 'L7', 'L8'].map((id) => ({ id, grace_days: 0 })),
+    ],
   );
   await db
     .knex('orgs')
@@ -55,7 +59,7 @@ beforeAll(async () => {
   await seedOrg(db, 'other');
   await seedTenant(db, 'acme', 'L1', 'T1', '+14155550101');
   await seedTenant(db, 'acme', 'L2', 'T2', '+14155550102');
-  for (const n of [3, 4, 5, 6, 7]) await seedTenant(db, 'acme', `L${n}`, `T${n}`, `+1415555010${n}`);
+  for (const n of [3, 4, 5, 6, 7, 8]) await seedTenant(db, 'acme', `L${n}`, `T${n}`, `+1415555010${n}`);
   const credentials = {
     account_sid: fake.accountSid,
     auth_token: fake.authToken,
@@ -324,17 +328,12 @@ test('a re-fetch answered 429, then 503, is retried with backoff and the report 
 });
 
 test('a re-fetch Twilio answers 404 falls back to the verified report, and says so', async () => {
-  const { key } = await textSent('L6');
-  // A report, signed for this effect, about a message Twilio does not know.
-  const unknown = sid('SM');
-  const eventId = `${unknown}:undelivered`;
-  await post(
-    `/webhooks/twilio/acme?effect=${encodeURIComponent(key)}`,
-    statusReport(unknown, 'undelivered', { ErrorCode: '30003' }),
-  ).expect(200);
+  const { key, messageSid, path } = await textSent('L6');
+  fake.failNextFetch({ status: 404, code: 20404, message: `The requested resource ${messageSid} was not found` });
+  const eventId = `${messageSid}:undelivered`;
+  await post(path, statusReport(messageSid, 'undelivered', { ErrorCode: '30003' })).expect(200);
   const outcome = await processed(eventId);
   expect(outcome).toMatch(/^delivery_failed \(payload used: twilio re-fetch failed: Twilio 404 \(20404\): /);
-  expect(fetchesOf(unknown)).toHaveLength(1);
   const fallback = await waitFor('the fallback email', async () => {
     const rows = await fallbackEmails(key);
     return rows.length ? rows : undefined;
@@ -350,6 +349,15 @@ test('a re-fetch Twilio answers 404 falls back to the verified report, and says 
       }),
     },
   ]);
+});
+
+test('a report signed for an effect but about another message changes nothing', async () => {
+  const { key } = await textSent('L8');
+  const other = sid('SM');
+  await post(`/webhooks/twilio/acme?effect=${encodeURIComponent(key)}`, statusReport(other, 'undelivered')).expect(200);
+  expect(await processed(`${other}:undelivered`)).toBe('message_mismatch');
+  expect(await db.knex('effects').where({ key }).first('status')).toEqual({ status: 'sent' });
+  expect(await fallbackEmails(key)).toEqual([]);
 });
 
 test('through HTTP, unsigned, forged and secret-less Twilio requests are 401 and stored nowhere', async () => {
