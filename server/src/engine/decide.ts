@@ -6,7 +6,7 @@ import { upcomingStep, wakeOn } from './upcoming.ts';
 import { scheduleValidationNotice } from './validation-notice.ts';
 import { handleApproval, handleRequest } from './requests.ts';
 import type { Actor, Hold, KnownEffect, LeaseFacts } from './facts.ts';
-import { feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
+import { feeCapTasks, feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from './fees.ts';
 import { revisitKept } from './hold-rules.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
@@ -200,6 +200,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   };
   const lateFees = lateFeesDue(policy, facts, paused, postedFees, (key) => known.has(key));
   const nsfFees = nsfFeesDue(policy, facts);
+  for (const task of feeCapTasks(facts, postedFees, now)) if (!known.has(task.key)) create(task);
   for (const fees of [lateFees, nsfFees])
     for (const fee of fees) {
       if (known.has(fee.key)) continue;

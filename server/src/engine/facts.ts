@@ -83,10 +83,10 @@ export interface LeaseFacts {
   /** Due dates (today or later) of rent charges already posted, paid or not. */
   posted_rent_due?: string[];
   /**
-   * Rent periods (their due dates) for which the accounting system charged a late fee itself: one
-   * fee per period, so Arrears adds none of its own there.
+   * Late fees the accounting system charged itself, per rent period (its due date): one fee per
+   * period, so Arrears adds none of its own there.
    */
-  fee_periods_charged_elsewhere?: string[];
+  fees_charged_elsewhere?: { period_due_on: string; amount_cents: number }[];
   /** What the send-time guards need about reaching the primary tenant. */
   contact: {
     phone_timezone: string | null;

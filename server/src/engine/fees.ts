@@ -1,9 +1,10 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { lateFeeLimit, ruleRef, statutoryFeeCap } from '../compliance/rules/index.ts';
+import { lateFeeLimit, ruleRef, statutoryFeeCap, type RuleRef } from '../compliance/rules/index.ts';
 import { addDays, daysBetween, instantMs } from './days.ts';
 import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import { disputesInForce, holdEffect, undisputedCents } from './holds.ts';
 import type { KnownEffects } from './known.ts';
+import type { NewEffect } from './effects.ts';
 
 export interface FeeDraft {
   key: string;
@@ -126,7 +127,7 @@ export function lateFeesDue(
   const endedDispute = (d: string) =>
     facts.holds.length > 0 && endedDisputeOn(facts.holds, d, fees.post_at, (x, t) => instantMs(x, t, tz));
   const drafts: FeeDraft[] = [];
-  const chargedElsewhere = facts.fee_periods_charged_elsewhere ?? [];
+  const chargedElsewhere = (facts.fees_charged_elsewhere ?? []).map((f) => f.period_due_on);
   for (const charge of facts.open_charges) {
     if (!eligible(charge) || charge.open_cents <= 0) continue;
     // The accounting system already charged this period's late fee: one fee per period.
@@ -284,4 +285,43 @@ export function feeReversalsDue(facts: LeaseFacts, known: Pick<KnownEffects, 'ea
   }
   // The ledger's order: by the day each fee belongs to, then by key (the same on every run).
   return drafts.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * Periods whose late fees, Arrears' own and the accounting system's together, exceed the statutory
+ * cap: the accounting system's fee came after Arrears had charged that period. Arrears adds no
+ * more, but what is charged is over the law's limit, so a person refunds the excess (a task).
+ */
+export function feeCapOverruns(
+  facts: LeaseFacts,
+  posted: (period: string) => number,
+): { period_due_on: string; arrears_cents: number; elsewhere_cents: number; cap_cents: number; rule: RuleRef }[] {
+  const out = [];
+  for (const { period_due_on, amount_cents } of facts.fees_charged_elsewhere ?? []) {
+    const arrears = posted(period_due_on);
+    if (arrears === 0) continue;
+    const limit = lateFeeLimit(facts.property.jurisdiction, period_due_on, facts.lease.kind);
+    const cap = statutoryFeeCap(limit, facts.lease.rent_cents, facts.property.units);
+    if (cap === undefined || !limit || arrears + amount_cents <= cap) continue;
+    out.push({
+      period_due_on,
+      arrears_cents: arrears,
+      elsewhere_cents: amount_cents,
+      cap_cents: cap,
+      rule: ruleRef(limit),
+    });
+  }
+  return out;
+}
+
+/** A person's task per period over the cap (feeCapOverruns), keyed by the period: made once. */
+export function feeCapTasks(facts: LeaseFacts, posted: (period: string) => number, now: Date): NewEffect[] {
+  return feeCapOverruns(facts, posted).map(({ rule, ...over }) => ({
+    key: `${facts.lease.id}:fee-cap:${over.period_due_on}`,
+    type: 'task',
+    status: 'scheduled',
+    due_at: now,
+    rule,
+    payload: { template: 'fee-cap-exceeded', ...over },
+  }));
 }

@@ -120,7 +120,7 @@ cross join lateral (
                filter (where e.kind = 'charge' and e.charge_type = 'rent' and e.due_on >= l.today), '[]')
       as posted_rent_due,
     -- Late fees the accounting system charged itself (any source but Arrears' own postings).
-    coalesce(jsonb_agg(to_char(e.due_on, 'YYYY-MM-DD'))
+    coalesce(jsonb_agg(jsonb_build_object('due_on', to_char(e.due_on, 'YYYY-MM-DD'), 'amount_cents', e.amount_cents))
                filter (where e.kind = 'charge' and e.charge_type = 'late_fee' and e.source <> 'arrears'
                          and e.effective_on <= l.today), '[]') as fees_elsewhere
   from ledger_entries e
@@ -157,7 +157,7 @@ interface ContextRow {
   track: { policy_id: string | null; policy_version: number | null; state: unknown } | null;
   next_entry_on: string | null;
   posted_rent_due: string[];
-  fees_elsewhere: string[];
+  fees_elsewhere: { due_on: string; amount_cents: number | string }[];
 }
 
 export async function loadLeaseContext(trx: Trx, orgId: string, leaseId: string, now: Date): Promise<LeaseContext> {
@@ -175,7 +175,7 @@ export async function loadLeaseContexts(
 ): Promise<Map<string, LeaseContext>> {
   const result = await prepared(
     trx,
-    'arrears_lease_contexts_v8',
+    'arrears_lease_contexts_v9',
     trx.raw<{ rows: ContextRow[] }>(CONTEXT_SQL, { now: now.toISOString(), org: orgId, leases: [...leaseIds] }),
   );
   return new Map(result.rows.map((row) => [row.lease_id, toLeaseContext(row)]));
@@ -300,7 +300,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
     balance_cents: balance,
     next_entry_on: row.next_entry_on,
     posted_rent_due: row.posted_rent_due,
-    fee_periods_charged_elsewhere: feePeriods(row.fees_elsewhere, row.charges),
+    fees_charged_elsewhere: feePeriods(row.fees_elsewhere, row.charges),
     unapplied_credit_cents: Math.max(0, openTotal - balance),
     holds,
     contact: {
@@ -353,18 +353,23 @@ export function toKnownEffect(row: Record<string, unknown>): KnownEffect & { sen
 }
 
 /**
- * The rent periods the accounting system already charged a late fee for: each of its fees
- * belongs to the latest rent due on or before the fee's own due date. Arrears posts no fee of its
- * own for those periods — one fee per period, whoever charges it.
+ * The late fees the accounting system charged itself, per rent period: each belongs to the latest
+ * rent due on or before its own due date. Arrears posts no fee of its own for those periods — one
+ * fee per period, whoever charges it — and watches their total against the cap.
  */
-function feePeriods(feeDues: readonly string[], charges: ContextRow['charges']): string[] {
-  if (feeDues.length === 0) return [];
+function feePeriods(
+  fees: ContextRow['fees_elsewhere'],
+  charges: ContextRow['charges'],
+): NonNullable<LeaseFacts['fees_charged_elsewhere']> {
+  if (fees.length === 0) return [];
   const rentDues = [...new Set(charges.filter((c) => c.charge_type === 'rent').map((c) => c.due_on))].sort();
-  const periods = new Set<string>();
-  for (const due of feeDues) {
+  const byPeriod = new Map<string, number>();
+  for (const fee of fees) {
     let period: string | undefined;
-    for (const rent of rentDues) if (rent <= due) period = rent;
-    if (period) periods.add(period);
+    for (const rent of rentDues) if (rent <= fee.due_on) period = rent;
+    if (period) byPeriod.set(period, (byPeriod.get(period) ?? 0) + Number(fee.amount_cents));
   }
-  return [...periods].sort();
+  return [...byPeriod]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([period_due_on, amount_cents]) => ({ period_due_on, amount_cents }));
 }

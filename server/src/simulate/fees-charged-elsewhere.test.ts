@@ -25,3 +25,24 @@ test('a month whose late fee the accounting system charged gets none from Arrear
   expect(fees.filter((f) => String(f.id).includes(':2026-03-01'))).toEqual([]);
   expect(fees.filter((f) => String(f.id).includes(':2026-04-01')).length).toBeGreaterThan(0);
 });
+
+test("the accounting system's fee arriving after Arrears capped the period opens one task to refund the excess", async () => {
+  const report = await simulateText([
+    'version: 1',
+    'start: 2026-06-01',
+    'end: 2026-07-05',
+    'policy: default-residential',
+    'properties: [{id: TX1, jurisdiction: US-TX, timezone: America/Chicago, units: 12}]',
+    'leases:',
+    '  - {id: L1, property: TX1, kind: residential, rent_cents: 150000, due_day: 1, grace_days: 1,',
+    '     late_fee: {kind: daily, initial_cents: 7500, daily_cents: 1000}, tenants: [{id: T1, name: Ana, email: a@example.test}]}',
+    'events:',
+    '  - {at: 2026-06-01, type: charge, lease: L1, id: RENT-06, kind: rent, amount_cents: 150000}',
+    '  - {at: "2026-07-02T12:00:00-05:00", type: charge, lease: L1, id: LATE-06, kind: late_fee, amount_cents: 5000, due: 2026-06-04}',
+    '  - {at: "2026-07-03T12:00:00-05:00", type: charge, lease: L1, id: LATE-06B, kind: late_fee, amount_cents: 1000, due: 2026-06-05}',
+  ]);
+  // June: Arrears reached the 10 % cap ($150); the accounting system added $50, then $10 more.
+  expect(actionsOf(report, 'L1', 'task').filter((t) => String(t.id).includes(':fee-cap:'))).toEqual([
+    expect.objectContaining({ id: 'L1:fee-cap:2026-06-01', status: 'sent', template: 'fee-cap-exceeded' }),
+  ]);
+});

@@ -88,6 +88,9 @@ export const PLACEHOLDERS = [
   'total',
   'template',
   'note',
+  'cap',
+  'arrears_fees',
+  'other_fees',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 

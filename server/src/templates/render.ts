@@ -102,7 +102,7 @@ function valuesFor(input: RenderInput, facts: LeaseFacts, effect: KnownEffect, l
     lease: facts.lease.id,
     balance: money(Math.max(0, facts.balance_cents)),
     rent: money(facts.lease.rent_cents),
-    due_date: day(p.due_on ?? oldest),
+    due_date: day(p.due_on ?? p.period_due_on ?? oldest),
     days_late: String(oldest ? Math.max(0, daysBetween(oldest, facts.today)) : 0),
     oldest_due: day(oldest),
     amount: cents(p.amount_cents),
@@ -119,6 +119,10 @@ function valuesFor(input: RenderInput, facts: LeaseFacts, effect: KnownEffect, l
     template: String(p.template ?? effect.type),
     // A flag's own words: the manager's reason, the hold's label.
     note: typeof p.flag === 'string' ? p.flag : '',
+    // Late fees over a cap (engine/fees.ts feeCapOverruns).
+    cap: cents(p.cap_cents),
+    arrears_fees: cents(p.arrears_cents),
+    other_fees: cents(p.elsewhere_cents),
   };
   return values;
 }

@@ -43,6 +43,7 @@ test('every language has the same tenant-facing messages and phrases, with only 
     'confirm-delivery',
     'hold-flag',
     'return-partial-payment',
+    'fee-cap-exceeded',
     '@task',
     '@crm_update',
   ]);

@@ -178,6 +178,10 @@ export const EN: Catalog = {
       subject: 'Return a partial payment',
       text: 'A partial payment of {amount} arrived while a notice to pay is running, and this org does not accept partial rent after a notice: return it to the tenant and record how.',
     },
+    'fee-cap-exceeded': {
+      subject: 'Late fees over the legal cap',
+      text: 'Late fees for the rent due {due_date} exceed the legal cap of {cap}: Arrears charged {arrears_fees}, then the accounting system {other_fees} more. Refund the excess to the tenant.',
+    },
     'agency-packet': { subject: 'Agency placement packet', text: 'Prepare the placement packet for the agency.' },
     '@task': { subject: '{template}', text: 'Follow up on this account.' },
     '@crm_update': { subject: '{template}', text: 'Account status changed.' },
