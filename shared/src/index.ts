@@ -9,3 +9,4 @@ export * from './runner.ts';
 export * from './org-settings.ts';
 export * from './card.ts';
 export * from './actions.ts';
+export * from './level-days.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { effectiveDayRanges, overlaps } from './level-days.ts';
 import { Cents, PositiveCents } from './money.ts';
 
 /**
@@ -372,30 +373,6 @@ export const PolicyDocument = z
   .superRefine((policy, ctx) => crossFieldChecks(policy, ctx), { when: always });
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 export type PolicyInput = z.input<typeof PolicyDocument>;
-
-/**
- * A level's days without an explicit max run up to the day before the next level starts, so
- * the usual "L1 from 10 days, L2 from 30" never overlaps; an explicit max that reaches into
- * the next level does.
- */
-export function effectiveDayRanges(levels: readonly { days: { min?: number; max?: number } }[]): {
-  min: number;
-  max: number;
-}[] {
-  return levels.map((level, i) => {
-    const later = levels.slice(i + 1).find((l) => (l.days.min ?? 0) > (level.days.min ?? 0));
-    const implicitMax = later ? (later.days.min ?? 0) - 1 : Number.POSITIVE_INFINITY;
-    return { min: level.days.min ?? 0, max: level.days.max ?? implicitMax };
-  });
-}
-
-function overlaps(a: { min?: number; max?: number }, b: { min?: number; max?: number }): boolean {
-  const aMin = a.min ?? 0;
-  const bMin = b.min ?? 0;
-  const aMax = a.max ?? Number.POSITIVE_INFINITY;
-  const bMax = b.max ?? Number.POSITIVE_INFINITY;
-  return aMin <= bMax && bMin <= aMax;
-}
 
 /** `default-residential@3`: what a case pins. */
 export const PolicyRef = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}@[1-9]\d*$/, 'expected id@version');
