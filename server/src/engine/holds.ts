@@ -94,8 +94,15 @@ export function admitDispute(amountCents: number, facts: LeaseFacts): { ok: true
  * Money received for the lease from a day on: payments and credits, minus their reversals. A
  * credit Arrears posted itself (a late fee reversed) takes a fee back; nobody paid it.
  */
-export function receivedSince(facts: LeaseFacts, from: string, through: string): number {
-  const reversed = new Set(facts.credits.filter((c) => c.kind === 'reversal').map((c) => c.reverses));
+export function receivedSince(
+  facts: LeaseFacts,
+  from: string,
+  through: string,
+  { countReturned = false }: { countReturned?: boolean } = {},
+): number {
+  const reversed = new Set(
+    countReturned ? [] : facts.credits.filter((c) => c.kind === 'reversal').map((c) => c.reverses),
+  );
   return facts.credits
     .filter((c) => (c.kind === 'payment' || c.kind === 'credit') && c.source !== 'arrears')
     .filter((c) => !reversed.has(c.external_id))
@@ -123,8 +130,16 @@ export function holdOutcome(hold: Hold, facts: LeaseFacts): HoldOutcome | null {
     for (const item of schedule) {
       promised += item.amount_cents;
       if (item.by >= facts.today) break;
-      if (receivedSince(facts, hold.starts_on, item.by) < promised)
-        return { hold, status: 'broken', on: addDays(item.by, 1), reason: `missed_${item.by}` };
+      if (receivedSince(facts, hold.starts_on, item.by) < promised) {
+        // Paid in time, but a payment came back (NSF, chargeback): that is what broke it.
+        const returned = receivedSince(facts, hold.starts_on, item.by, { countReturned: true }) >= promised;
+        return {
+          hold,
+          status: 'broken',
+          on: addDays(item.by, 1),
+          reason: returned ? 'payment_returned' : `missed_${item.by}`,
+        };
+      }
     }
     const last = schedule[schedule.length - 1]!;
     const total = schedule.reduce((sum, item) => sum + item.amount_cents, 0);

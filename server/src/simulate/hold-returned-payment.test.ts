@@ -78,7 +78,7 @@ test('returned after the promise date: broken too; a returned payment that did n
   expect(actionsOf(report, 'Y', 'hold_broken')).toEqual([]);
 });
 
-test('a plan broken by an installment returned after its date resumes on the day it is broken, not before', async () => {
+test('a plan broken by an installment returned after its date: payment_returned, resuming the day it is broken, not before', async () => {
   const { report } = await simulate(
     scenario([
       '  - {at: "2026-04-08T10:00:00-07:00", type: hold, lease: Y, id: PLAN, kind: payment_plan, by: agent-1, installments: [{by: 2026-04-15, amount_cents: 100000}, {by: 2026-04-30, amount_cents: 107500}]}',
@@ -89,7 +89,7 @@ test('a plan broken by an installment returned after its date resumes on the day
   const broken = only(actionsOf(report, 'Y', 'hold_broken'));
   expect(broken).toMatchObject({
     at: '2026-04-17T12:00:00-07:00',
-    reason: 'missed_2026-04-15',
+    reason: 'payment_returned',
     resumes_on: '2026-04-17',
   });
   // The steps it held go out that day.
