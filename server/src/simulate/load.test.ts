@@ -164,3 +164,16 @@ test('a tenant on two leases is the same person in any key order and any role; o
     'leases[1].tenants[0].id: tenant T1 is described differently on another lease',
   ]);
 });
+
+test('a reversal must undo a payment of the same lease in the file', () => {
+  const text = withEvents(
+    '{at: 2026-03-02, type: payment, lease: L1, id: PAY-1, amount_cents: 1000}',
+    '{at: 2026-03-03, type: reversal, lease: L1, id: N1, of: PAY-1}',
+    '{at: 2026-03-03, type: reversal, lease: L2, id: N2, of: PAY-1}',
+    '{at: 2026-03-03, type: reversal, lease: L1, id: N3, of: NOPE}',
+  );
+  expect(problems(text)).toEqual([
+    'events[2].of: unknown payment PAY-1 on lease L2; a reversal undoes a payment of this file',
+    'events[3].of: unknown payment NOPE on lease L1; a reversal undoes a payment of this file',
+  ]);
+});

@@ -263,6 +263,8 @@ function crossCheck(s: View): ScenarioProblem[] {
   // Hold and request ids are unique per lease; an event naming one on several leases names its lease.
   const holds = new Map<string, Set<string>>();
   const requests = new Map<string, Set<string>>();
+  // A scenario has no history before its start: a reversal can only undo a payment in the file.
+  const payments = new Set(s.events.flatMap(({ item: e }) => (e.type === 'payment' ? [`${e.lease}\0${e.id}`] : [])));
   for (const { item: event } of s.events)
     if (event.type === 'hold' || event.type === 'request') {
       const ids = event.type === 'hold' ? holds : requests;
@@ -287,6 +289,8 @@ function crossCheck(s: View): ScenarioProblem[] {
     if ('by' in event && event.by !== undefined && !users.has(event.by))
       add(`${path}.by`, `unknown user ${event.by}; list everyone named in "by" under users`);
     let lease = named;
+    if (event.type === 'reversal' && named !== undefined && !payments.has(`${named}\0${event.of}`))
+      add(`${path}.of`, `unknown payment ${event.of} on lease ${named}; a reversal undoes a payment of this file`);
     if (event.type === 'hold_release') {
       if (!holds.has(event.hold)) add(`${path}.hold`, `unknown hold ${event.hold}`);
       lease = leaseNamed(`${path}.hold`, 'hold', event.hold, holds.get(event.hold), event.lease);
