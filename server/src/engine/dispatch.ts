@@ -110,6 +110,21 @@ export function dispatchDecision(
     case 'write_off':
     case 'credit_report':
       if (sev.balance_cents <= 0) return { status: 'cancelled', reason: 'cured' };
+      // One hand-off per debt: an agent's placement (or referral) already sent for this run of
+      // arrears (since the oldest unpaid charge came due) makes the policy's own draft, approved
+      // later, a second one the agency or the lawyer would get twice.
+      if (
+        (effect.type === 'placement' || effect.type === 'referral') &&
+        sev.anchor_due_on &&
+        known.some(
+          (other) =>
+            other.key !== effect.key &&
+            other.type === effect.type &&
+            other.status === 'sent' &&
+            other.due_at >= sev.anchor_due_on!,
+        )
+      )
+        return { status: 'suppressed', reason: effect.type === 'placement' ? 'already_placed' : 'already_referred' };
       return { status: 'sent' };
     default:
       break;
