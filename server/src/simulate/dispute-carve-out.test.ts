@@ -5,7 +5,8 @@ import { actionsOf, only, simulateText } from './testing.ts';
 // rent and its $75 fee disputed in full on Apr 8; May's rent posts May 1 and is escalated on its
 // own, at its own age (it was escalated at April's: L3 on May 2, a pay-or-quit for April).
 
-const scenario = (end: string, more: string[] = []) => [
+/** Lease DD with April's and May's rent, and `events` after them. */
+const ledger = (end: string, events: string[]) => [
   'version: 1',
   'start: 2026-04-01',
   `end: ${end}`,
@@ -18,9 +19,15 @@ const scenario = (end: string, more: string[] = []) => [
   'events:',
   '  - {at: 2026-04-01, type: charge, lease: DD, id: R4, kind: rent, amount_cents: 200000}',
   '  - {at: 2026-05-01, type: charge, lease: DD, id: R5, kind: rent, amount_cents: 200000}',
-  '  - {at: "2026-04-08T10:00:00-07:00", type: hold, lease: DD, id: DS, kind: dispute, amount_cents: 207500, by: agent-1}',
-  ...more,
+  ...events,
 ];
+
+/** April's rent and fee disputed in full on Apr 8. */
+const scenario = (end: string, more: string[] = []) =>
+  ledger(end, [
+    '  - {at: "2026-04-08T10:00:00-07:00", type: hold, lease: DD, id: DS, kind: dispute, amount_cents: 207500, by: agent-1}',
+    ...more,
+  ]);
 
 test('rent posted after a whole-balance dispute is escalated at its own age, from L1', async () => {
   const report = await simulateText(scenario('2026-05-14'));
@@ -82,4 +89,46 @@ test('released, the dispute covers nothing: April is owed again at its own age',
     ['2026-04-22', 'L3', 21],
   ]);
   expect(report.final.DD).toMatchObject({ disputed_cents: 0, holds: [] });
+});
+
+// A dispute covers at most what is owed, and not already disputed, when it is entered. A larger
+// one is refused like any refused input: a blocked `hold` action, `dispute_exceeds_balance`, and
+// no hold (it was accepted, and its excess silently offset the next month's rent).
+
+test('a dispute larger than the balance is refused, recorded blocked, and changes nothing', async () => {
+  const report = await simulateText(
+    ledger('2026-05-14', [
+      '  - {at: "2026-04-08T10:00:00-07:00", type: hold, lease: DD, id: DS, kind: dispute, amount_cents: 300000, by: agent-1}',
+    ]),
+  );
+  expect(only(actionsOf(report, 'DD', 'hold'))).toMatchObject({
+    id: 'DD:hold:DS',
+    status: 'blocked',
+    reason: 'dispute_exceeds_balance',
+    kind: 'dispute',
+    amount_cents: 300000,
+  });
+  expect(actionsOf(report, 'DD', 'crm_update').filter((a) => a.template === 'hold-flag')).toEqual([]);
+  expect(report.final.DD).toMatchObject({ disputed_cents: 0, holds: [] });
+  // Escalation goes on as if it had not been entered: April's rent and fee stay owed.
+  expect(report.levels.find((l) => l.at.startsWith('2026-04-11'))).toMatchObject({
+    level: 'L2',
+    balance_cents: 207500,
+  });
+});
+
+test('the whole balance may be disputed; a second dispute beyond what is left undisputed is refused', async () => {
+  const report = await simulateText(
+    ledger('2026-05-14', [
+      '  - {at: "2026-04-08T10:00:00-07:00", type: hold, lease: DD, id: D1, kind: dispute, amount_cents: 150000, by: agent-1}',
+      '  - {at: "2026-04-09T10:00:00-07:00", type: hold, lease: DD, id: D2, kind: dispute, amount_cents: 60000, by: agent-1}',
+      '  - {at: "2026-04-10T10:00:00-07:00", type: hold, lease: DD, id: D3, kind: dispute, amount_cents: 57500, by: agent-1}',
+    ]),
+  );
+  expect(actionsOf(report, 'DD', 'hold').map((a) => [a.id, a.status, a.reason])).toEqual([
+    ['DD:hold:D1', 'posted', undefined],
+    ['DD:hold:D2', 'blocked', 'dispute_exceeds_balance'],
+    ['DD:hold:D3', 'posted', undefined],
+  ]);
+  expect(report.final.DD).toMatchObject({ disputed_cents: 207500 });
 });
