@@ -12,6 +12,7 @@ import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
 import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES, stillDemandedCents } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
+import { voidStayedNotices } from './stayed-notices.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 
 export interface CaseState {
@@ -126,6 +127,7 @@ export function decide(policy: PolicyDocument, state: CaseState, event: EngineEv
   const stop = holds.length === 0 ? null : strongest(holds);
 
   cureNotices(facts, known, update);
+  voidStayedNotices(facts, known, update);
   if (movedOut(facts)) cancelPossession(known, update);
   if (transition && sev.level === CURRENT && state.level !== CURRENT) {
     create({

@@ -10,6 +10,7 @@ import { activeHolds, strongest } from './holds.ts';
 import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, reachableLevel, severity } from './severity.ts';
 import { releaseDay } from './steps.ts';
+import { NOTICE_VOID } from './stayed-notices.ts';
 
 export type DispatchOutcome =
   | { status: Extract<EffectStatus, 'sent' | 'posted'>; payload?: Record<string, unknown> }
@@ -110,6 +111,12 @@ export function dispatchDecision(
     case 'write_off':
     case 'credit_report':
       if (sev.balance_cents <= 0) return { status: 'cancelled', reason: 'cured' };
+      // A referral stands on its notice: one cured or void since the approval refers nothing.
+      if (effect.payload.after_notice !== undefined) {
+        const gate = known.find((e) => e.key === effect.payload.after_notice);
+        if (gate && gate.status !== 'sent')
+          return { status: 'cancelled', reason: gate.status === 'cured' ? 'notice_cured' : NOTICE_VOID };
+      }
       // One hand-off per debt: an agent's placement (or referral) already sent for this run of
       // arrears (since the oldest unpaid charge came due) makes the policy's own draft, approved
       // later, a second one the agency or the lawyer would get twice.

@@ -6,8 +6,10 @@ import type { Hold, KnownEffect, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
 import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import { levelRank, reachableLevel, type Severity } from './severity.ts';
+import { NOTICE_VOID, VOID_IN_STAY } from './stayed-notices.ts';
 import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
+const REARMED: readonly string[] = ['cured', VOID_IN_STAY, NOTICE_VOID];
 const CONTACT_ACTIONS: readonly string[] = ['email', 'sms', 'call', 'letter', 'certified_letter'];
 const DAY_MS = 86_400_000;
 
@@ -37,10 +39,20 @@ function armedKey(key: string, known: KnownEffects): { key: string; retry: boole
     const candidate = attempt === 1 ? key : `${key}#${attempt}`;
     const effect = known.get(candidate);
     if (!effect) return { key: candidate, retry };
-    if (effect.status === 'cancelled' && effect.reason === 'cured') retry = false;
-    else if (effect.status === 'suppressed' && effect.reason === 'nothing_to_demand') retry = true;
+    if (withdrawn(effect)) retry = false;
+    else if (effect.type === 'approval_request' && effect.status === 'approved') {
+      // Approved, and what it approved was withdrawn before it counted (a notice served during
+      // a bankruptcy stay, a referral on such a notice): the step is drafted again.
+      const approved = known.get(`${candidate}:${String(effect.payload.action)}`);
+      if (!approved || !withdrawn(approved)) return null;
+    } else if (effect.status === 'suppressed' && effect.reason === 'nothing_to_demand') retry = true;
     else return null;
   }
+}
+
+/** An attempt that never counted: cancelled by a cure before it reached anyone, or void. */
+function withdrawn(effect: KnownEffect): boolean {
+  return effect.status === 'cancelled' && REARMED.includes(effect.reason ?? '');
 }
 
 /** Plans every step of the current anchor that is due by today: the heart of escalation. */
