@@ -10,9 +10,10 @@ import { feeCapTasks, feeHeldOn, feeReversalsDue, lateFeesDue, nsfFeesDue } from
 import { revisitKept } from './hold-rules.ts';
 import { activeHolds, holdOutcome, strongest } from './holds.ts';
 import { KnownEffects } from './known.ts';
-import { LEGAL_NOTICES, movedOut, POSSESSION_NOTICES, stillDemandedCents } from './notices.ts';
+import { movedOut, POSSESSION_NOTICES } from './notices.ts';
 import { reminderEffects } from './reminders.ts';
 import { voidStayedNotices } from './stayed-notices.ts';
+import { cureNotices } from './notice-cures.ts';
 import { CURRENT, GRACE, levelRank, severity, type Severity } from './severity.ts';
 
 export interface CaseState {
@@ -360,38 +361,6 @@ function cancelPossession(known: KnownEffects, update: Update): void {
     const gate = effect.payload.after_notice ? known.get(String(effect.payload.after_notice)) : undefined;
     if (possession(effect.payload.notice) || (gate && possession(gate.payload.notice)))
       update(effect.key, 'cancelled', 'moved_out');
-  }
-}
-
-/**
- * A demand notice whose charges are all paid is cured. Only the notices that demand something:
- * a validation notice or New York's rent-not-received notice informs, and stays `sent`.
- */
-function cureNotices(facts: LeaseFacts, known: KnownEffects, update: Update): void {
-  // Which notices the loop below cures is decided by the entries as they are before it: when
-  // none qualifies, it changes nothing (most leases: no notice, or its charges still open).
-  const openCharges = facts.open_charges;
-  const curable = (effect: KnownEffect) =>
-    effect.type === 'notice' && effect.status === 'sent' && LEGAL_NOTICES.includes(effect.payload.notice as never);
-  // Cured once the tenant has paid what the notice demanded (notices.ts stillDemandedCents): a
-  // dispute covering part of its charges is not asked for, before or after service.
-  const cured = (effect: KnownEffect) =>
-    curable(effect) &&
-    ((effect.payload.charges as string[] | undefined) ?? []).length > 0 &&
-    stillDemandedCents(effect.payload, openCharges) === 0;
-  if (!known.some(cured)) return;
-  for (const effect of [...known.values()]) {
-    if (!cured(effect)) continue;
-    // Closed by a write-off since it was served, the debt was given up, not paid.
-    const servedOn = String(effect.payload.served_on ?? '');
-    const writtenOff = facts.credits.some((c) => c.kind === 'write_off' && c.effective_on >= servedOn);
-    update(effect.key, 'cured', writtenOff ? 'written_off' : 'demanded_amount_paid');
-    for (const other of known.values())
-      if (
-        other.payload.after_notice === effect.key &&
-        (other.status === 'scheduled' || other.status === 'awaiting_approval')
-      )
-        update(other.key, 'cancelled', 'notice_cured');
   }
 }
 

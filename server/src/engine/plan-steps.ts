@@ -9,7 +9,8 @@ import { levelRank, reachableLevel, type Severity } from './severity.ts';
 import { NOTICE_VOID, VOID_IN_STAY } from './stayed-notices.ts';
 import { datedSteps, lateness, releaseDay, stepKey } from './steps.ts';
 
-const REARMED: readonly string[] = ['cured', VOID_IN_STAY, NOTICE_VOID];
+// A referral withdrawn because its notice was cured comes back when the cure is undone (NSF).
+const REARMED: readonly string[] = ['cured', 'notice_cured', VOID_IN_STAY, NOTICE_VOID];
 const CONTACT_ACTIONS: readonly string[] = ['email', 'sms', 'call', 'letter', 'certified_letter'];
 const DAY_MS = 86_400_000;
 
