@@ -5,7 +5,7 @@ import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, wallClock, zonedInstant } from '../time/zoned.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
-import { disputedOn } from './fees.ts';
+import { disputedOn, lateFeeAtPosting } from './fees.ts';
 import { activeHolds, strongest } from './holds.ts';
 import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, reachableLevel, severity } from './severity.ts';
@@ -76,7 +76,13 @@ export function dispatchDecision(
       if (!rent.some((c) => c.open_cents > disputedOn(facts, c, on)))
         return { status: 'suppressed', reason: 'hold_dispute' };
       if (stop?.effect === 'pause') return { status: 'suppressed', reason: `hold_${stop.hold.kind}` };
-      return { status: 'posted' };
+      const drafted = Number(effect.payload.amount_cents);
+      const amount = effect.key.endsWith(`:late_fee:${period}`)
+        ? lateFeeAtPosting(policy, facts, period, on, drafted)
+        : drafted;
+      return amount === drafted
+        ? { status: 'posted' }
+        : { status: 'posted', payload: { amount_cents: amount, drafted_cents: drafted, reason: 'partly_disputed' } };
     }
     case 'nsf_fee':
       return { status: 'posted' };

@@ -198,6 +198,29 @@ export function lateFeesDue(
   return drafts;
 }
 
+/**
+ * What a percent late fee drafted at the day's first evaluation comes to when it posts (the
+ * policy's `post_at`): a dispute entered between the two covers part of the rent from that day
+ * on (disputedOn), so the fee is drawn on the rest, as one entered the day before would have
+ * been. Never more than drafted; flat and daily amounts do not depend on how much is disputed.
+ */
+export function lateFeeAtPosting(
+  policy: PolicyDocument,
+  facts: LeaseFacts,
+  periodDueOn: string,
+  on: string,
+  drafted: number,
+): number {
+  const terms = facts.lease.late_fee ?? facts.property.late_fee ?? policy.late_fees.default_terms;
+  if (!terms || (terms.kind !== 'percent' && terms.kind !== 'percent_of_balance')) return drafted;
+  const charge = facts.open_charges.find((c) => c.due_on === periodDueOn && c.charge_type === 'rent');
+  if (!charge) return drafted;
+  const disputed = disputedOn(facts, charge, on);
+  if (disputed === 0) return drafted;
+  const base = terms.kind === 'percent' ? facts.lease.rent_cents - disputed : charge.open_cents - disputed;
+  return Math.min(drafted, Math.floor((Math.max(0, base) * terms.bps) / 10_000));
+}
+
 /** One NSF fee per returned payment, when the policy charges one. */
 export function nsfFeesDue(policy: PolicyDocument, facts: LeaseFacts): FeeDraft[] {
   if (policy.nsf_fee_cents <= 0) return [];

@@ -210,7 +210,8 @@ export async function dispatchIn(
     payload = { posted_on: today };
   } else if (outcome.status === 'posted') {
     const today = localDate(now, facts.property.timezone);
-    const amount = Number(row.payload.amount_cents);
+    // A percent fee a dispute entered since its draft partly covers posts on the rest (fees.ts).
+    const amount = Number(outcome.payload?.amount_cents ?? row.payload.amount_cents);
     const result = await ingestChunk(trx, db, { orgId, source: 'arrears', actor: 'system:engine', now }, [
       {
         row: 1,
@@ -226,7 +227,7 @@ export async function dispatchIn(
       },
     ]);
     if (result.rejected.length > 0) throw new Error(`fee ${key} rejected: ${result.rejected[0]!.message}`);
-    payload = { posted_on: today };
+    payload = { ...(outcome.payload ?? {}), posted_on: today };
   }
   if (outcome.status === 'sent' && (RENDERED.has(row.type) || RECORDS.has(row.type))) {
     payload = { ...(outcome.payload ?? {}) };

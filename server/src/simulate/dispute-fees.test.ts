@@ -64,6 +64,16 @@ test('a percent fee is drawn on the undisputed part of the rent', async () => {
   }
 });
 
+test('a dispute entered on the fee day before the fee posts draws a percent fee on the rest (drafted at 00:00)', async () => {
+  // The fee is drafted at the day's first evaluation on all $2,000; $800 disputed at 07:00, before
+  // the 08:00 posting: 5 % of $1,200, as if the dispute had come the day before.
+  for (const terms of ['{kind: percent, bps: 500}', '{kind: percent_of_balance, bps: 500}']) {
+    const report = await simulateText(scenario(terms, '2026-04-10', [dispute('2026-04-07T07:00:00-07:00', 80000)]));
+    expect(fees(report)).toEqual([['DF:late_fee:2026-04-01', 'posted', 6000]]);
+    expect(report.final.DF).toMatchObject({ balance_cents: 206000, disputed_cents: 80000 });
+  }
+});
+
 test('daily accrual stops while the rent is wholly disputed and resumes after it, without catching up', async () => {
   const report = await simulateText(
     scenario('{kind: daily, initial_cents: 5000, daily_cents: 1000, cap_cents: 50000}', '2026-04-18', [
