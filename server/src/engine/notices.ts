@@ -1,5 +1,5 @@
 import type { NoticeKind } from '@arrears/shared';
-import { addDays, CalendarYearUnsupported } from '../compliance/calendar/index.ts';
+import { addCalendarDaysExtended, addDays, CalendarYearUnsupported } from '../compliance/calendar/index.ts';
 import { CARES_NOTICE_TO_VACATE, VALIDATION_RECEIPT } from '../compliance/rules/federal-collection.ts';
 import { noticeRule, ruleRef, type NoticeRule, type RuleRef } from '../compliance/rules/index.ts';
 import { addDays as addCalendarDays } from './days.ts';
@@ -152,6 +152,8 @@ function expiryOf(notice: NoticeKind, rule: NoticeRule, servedOn: string): strin
     return addCalendarDays(receipt, VALIDATION_RECEIPT.params.period_days);
   }
   if (rule.params.counting === 'calendar') return addCalendarDays(servedOn, rule.params.period_days);
+  if (rule.params.counting === 'calendar_extended')
+    return addCalendarDaysExtended(servedOn, rule.params.period_days, rule.params.calendar);
   return addDays(servedOn, rule.params.period_days, rule.params.counting, rule.params.calendar);
 }
 

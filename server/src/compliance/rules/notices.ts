@@ -11,8 +11,12 @@ export interface NoticeParams {
   notice: NoticeKind;
   /** Days the notice gives; 0 when it only informs. */
   period_days: number;
-  /** calendar | business (weekends and holidays excluded) | court (same, court calendar) */
-  counting: 'calendar' | 'business' | 'court';
+  /**
+   * calendar | calendar_extended (calendar days; a period whose last day is a Saturday, Sunday or
+   * holiday of `calendar` runs to the next business day) | business (weekends and holidays
+   * excluded) | court (same, court calendar)
+   */
+  counting: 'calendar' | 'calendar_extended' | 'business' | 'court';
   calendar: HolidayCalendarId;
   amount: 'rent_only' | 'all_charges' | 'none';
   /** Delivery channels the law accepts for this notice; anything else is refused. */
@@ -99,11 +103,12 @@ export const NOTICE_RULES: Readonly<Record<string, readonly NoticeRule[]>> = {
       effective_from: '2019-06-14',
       citation: 'N.Y. RPAPL 711(2)',
       verified: true,
-      summary: 'Written 14-day demand for rent before a nonpayment proceeding.',
+      summary:
+        'Written 14-day demand for rent before a nonpayment proceeding; a period ending on a Saturday, Sunday or public holiday runs to the next business day (N.Y. Gen. Constr. Law 25-a).',
       params: {
         notice: 'rent_demand_14_day',
         period_days: 14,
-        counting: 'calendar',
+        counting: 'calendar_extended',
         calendar: 'US-NY',
         amount: 'rent_only',
         channels: WRITTEN,
@@ -122,7 +127,9 @@ export const NOTICE_RULES: Readonly<Record<string, readonly NoticeRule[]>> = {
       params: {
         notice: 'notice_to_vacate',
         period_days: 3,
-        counting: 'calendar',
+        // Code Construction Act: a period whose last day is a Saturday, Sunday or legal holiday
+        // is extended to the next day that is none of them (Tex. Gov. Code 311.014(b)).
+        counting: 'calendar_extended',
         calendar: 'US-TX',
         amount: 'all_charges',
         channels: WRITTEN,
@@ -139,7 +146,9 @@ export const NOTICE_RULES: Readonly<Record<string, readonly NoticeRule[]>> = {
       params: {
         notice: 'notice_to_vacate',
         period_days: 3,
-        counting: 'calendar',
+        // Code Construction Act: a period whose last day is a Saturday, Sunday or legal holiday
+        // is extended to the next day that is none of them (Tex. Gov. Code 311.014(b)).
+        counting: 'calendar_extended',
         calendar: 'US-TX',
         amount: 'all_charges',
         channels: WRITTEN,
