@@ -1,3 +1,4 @@
+import { formatTimeline } from './report.ts';
 import { actionsOf, simulateText } from './testing.ts';
 
 // A demand notice (pay-or-quit) is cured when what it demands is paid. A notice that only
@@ -43,4 +44,11 @@ test('paid in full: the pay-or-quit is cured, the validation and rent-not-receiv
     expect.objectContaining({ notice: 'pay_or_quit', status: 'cured', reason: 'demanded_amount_paid' }),
   ]);
   for (const lease of ['AG', 'NY1', 'PQ']) expect(report.final[lease]!.balance_cents).toBe(0);
+});
+
+test('the readable report says the rent-not-received notice states the debt, with no deadline', async () => {
+  const text = formatTimeline(await simulateText(scenario));
+  const line = text.split('\n').find((l) => l.includes('rent_not_received'));
+  expect(line).toMatch(/notice {2}sent {2}rent_not_received {2}states \$1500\.00 {2}\[/);
+  expect(line).not.toMatch(/demands|expires/);
 });

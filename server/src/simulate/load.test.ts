@@ -165,6 +165,30 @@ test('a tenant on two leases is the same person in any key order and any role; o
   ]);
 });
 
+test('a tenant repeated on one lease is a duplicate, not a tenant described differently on another lease', () => {
+  const lease = (id: string, tenants: string) =>
+    `  - {id: ${id}, property: P1, kind: residential, rent_cents: 100000, due_day: 1, tenants: [${tenants}]}`;
+  const file = (...leases: string[]) => [...head.slice(0, 6), 'leases:', ...leases, 'events: []'].join('\n');
+  expect(problems(file(lease('L1', '{id: T1, name: A}, {id: T1, name: A2, role: co_tenant}')))).toEqual([
+    'leases[0].tenants[1].id: duplicate tenant T1 on lease L1',
+  ]);
+  // Repeated on L1 and described otherwise on L2: both problems, each where it is.
+  expect(
+    problems(file(lease('L1', '{id: T1, name: A}, {id: T1, name: A2}'), lease('L2', '{id: T1, name: B}'))),
+  ).toEqual([
+    'leases[0].tenants[1].id: duplicate tenant T1 on lease L1',
+    'leases[1].tenants[0].id: tenant T1 is described differently on another lease',
+  ]);
+});
+
+test('when end is before start, that is the problem; events are not judged against the empty range', () => {
+  const text = withEvents('{at: 2026-03-05, type: status, lease: L1, status: at_risk}').replace(
+    'end: 2026-03-31',
+    'end: 2026-02-01',
+  );
+  expect(problems(text)).toEqual(['end: must not be before start (2026-03-01)']);
+});
+
 test('a reversal must undo a payment of the same lease in the file', () => {
   const text = withEvents(
     '{at: 2026-03-02, type: payment, lease: L1, id: PAY-1, amount_cents: 1000}',

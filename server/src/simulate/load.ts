@@ -249,8 +249,11 @@ function crossCheck(s: View): ScenarioProblem[] {
     }
     const onLease = new Set<string>();
     for (const { i: j, item: tenant } of lease.tenants) {
-      if (onLease.has(tenant.id))
+      // A repeat on the same lease is one problem, the duplicate: it is not "another lease".
+      if (onLease.has(tenant.id)) {
         add(`leases[${i}].tenants[${j}].id`, `duplicate tenant ${tenant.id} on lease ${lease.id}`);
+        continue;
+      }
       onLease.add(tenant.id);
       // The same person on several leases: described alike (in any key order); their role is per lease.
       const described = canonicalJson({ ...(tenant as object), role: undefined });
@@ -281,7 +284,8 @@ function crossCheck(s: View): ScenarioProblem[] {
       add(path, `${what} ${id} is on leases ${[...on].join(' and ')}; name the lease too (lease: ${[...on][0]})`);
     return [...on][0];
   };
-  const window = s.start && s.end ? `${s.start}..${s.end}` : undefined;
+  // When end is before start there are no simulated days to judge events against; `end` says so.
+  const window = s.start && s.end && s.start <= s.end ? `${s.start}..${s.end}` : undefined;
   for (const { i, item: event } of s.events) {
     const path = `events[${i}]`;
     const named = 'lease' in event ? event.lease : undefined;

@@ -1,6 +1,7 @@
 import { verifyAuditChain } from '../audit/verify.ts';
 import { loadFacts } from '../escalation/facts.ts';
 import { activeHolds, disputedCents } from '../engine/holds.ts';
+import { LEGAL_NOTICES } from '../engine/notices.ts';
 import { formatZoned, zonedInstant } from '../time/zoned.ts';
 import { SIM_ORG, type SimulationRun } from './run.ts';
 
@@ -119,7 +120,8 @@ export async function buildReport(run: SimulationRun): Promise<SimulationReport>
     });
 }
 
-const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+// The sign goes before the dollar sign (-$500.00), as people write a credit balance.
+const money = (cents: number) => `${cents < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`;
 
 /** The readable timeline: one line per action, grouped by lease, then levels and the final state. */
 export function formatTimeline(report: SimulationReport): string {
@@ -141,11 +143,15 @@ export function formatTimeline(report: SimulationReport): string {
           if (a.notice) parts.push(String(a.notice));
           else if (a.type === 'approval_request' && a.action) parts.push(String(a.action));
           if (typeof a.amount_cents === 'number') parts.push(money(a.amount_cents));
-          // A validation notice demands nothing: it states the debt and when the dispute period ends.
-          const informs = a.notice === 'validation';
+          // Only a legal notice demands; the others (validation, rent-not-received) state the debt.
+          const informs = typeof a.notice === 'string' && !(LEGAL_NOTICES as readonly string[]).includes(a.notice);
           if (typeof a.amount_demanded_cents === 'number')
             parts.push(`${informs ? 'states' : 'demands'} ${money(a.amount_demanded_cents)}`);
-          if (a.expires_on) parts.push(`${informs ? 'validation period ends' : 'expires'} ${String(a.expires_on)}`);
+          // A validation notice opens a dispute period; one that only informs otherwise ends the day
+          // it is served (expires_on = served_on), and "expires" would read as a deadline to pay.
+          if (a.notice === 'validation' && a.expires_on) parts.push(`validation period ends ${String(a.expires_on)}`);
+          else if (a.expires_on && !(informs && a.expires_on === a.served_on))
+            parts.push(`expires ${String(a.expires_on)}`);
           if (a.reason) parts.push(`reason ${String(a.reason)}`);
           if (a.rule) parts.push(`[${(a.rule as { citation: string }).citation}]`);
           if (a.request) parts.push(`request ${String(a.request)}`);
