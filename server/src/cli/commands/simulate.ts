@@ -14,7 +14,8 @@ export function registerSimulate(program: Command): void {
     )
     .argument('<file>', 'the scenario (see the README, "Scenario files")')
     .option('--json', 'print the machine-readable result (deterministic, byte for byte)')
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .option('--quiet', 'no progress lines on stderr, however long the run (stderr then carries only errors)')
+    .action(async (file: string, flags: { json?: boolean; quiet?: boolean }) => {
       let scenario;
       try {
         scenario = await loadScenario(file);
@@ -22,12 +23,12 @@ export function registerSimulate(program: Command): void {
         if (error instanceof ScenarioError) throw new UsageError(error.message, 2);
         throw error;
       }
-      const progress = createSimulationProgress(process.stderr);
+      const progress = flags.quiet ? undefined : createSimulationProgress(process.stderr);
       let run;
       try {
-        run = await runScenario(scenario, contactGuard, progress.update);
+        run = await runScenario(scenario, contactGuard, progress?.update);
       } finally {
-        progress.stop();
+        progress?.stop();
       }
       try {
         const report = await buildReport(run);
