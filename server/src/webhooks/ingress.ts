@@ -9,7 +9,7 @@ import { withoutNul } from '../ledger/validate.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
 import { loadCredentials } from '../secrets/credentials.ts';
 import type { RegisteredScheme } from './registry.ts';
-import { WebhookRejected, type InboundEvent, type SignedRequest } from './scheme.ts';
+import { MAX_EVENT_ID_LENGTH, WebhookRejected, type InboundEvent, type SignedRequest } from './scheme.ts';
 
 export interface IngressDeps {
   db: Database;
@@ -73,6 +73,13 @@ export function webhookIngress(deps: IngressDeps): Router {
         const secret = credentials?.[entry.credentials.field];
         entry.scheme.verify(request, typeof secret === 'string' ? secret : undefined, now);
         const events = entry.scheme.parse(request).map(storable);
+        // Each scheme bounds the ids it takes from a sender; this is the backstop for one that
+        // does not (a key over PostgreSQL's index row limit would fail the insert as a 500).
+        const long = events.find(({ event }) => event.id.length > MAX_EVENT_ID_LENGTH);
+        if (long)
+          throw new WebhookRejected('malformed', `event id longer than ${MAX_EVENT_ID_LENGTH} characters`, [
+            { path: 'id', message: `must be at most ${MAX_EVENT_ID_LENGTH} characters` },
+          ]);
         const bodySha256 = entry.scheme.deliveryIds
           ? crypto.createHash('sha256').update(request.rawBody).digest('hex')
           : null;

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { appendAudit } from '../audit/append.ts';
 import { classifyInbound } from '../compliance/guards/inbound-keywords.ts';
 import type { Database, Trx } from '../db/database.ts';
@@ -179,6 +180,8 @@ async function inboundMessage(trx: Trx, orgId: string, event: InboundMessageEven
     .select('c.tenant_id', 'lt.lease_id');
   if (matches.length === 0) return 'unmatched_sender';
   const intent = classifyInbound(event.body);
+  if (event.channel === 'email' && event.sender_verified !== true)
+    return unverifiedEmail(trx, orgId, event, intent, [...new Set(matches.map((m) => m.lease_id))], now);
   for (const leaseId of [...new Set(matches.map((m) => m.lease_id))]) {
     const ctx = await contextOf(trx, orgId, leaseId, now);
     const tenants = matches.filter((m) => m.lease_id === leaseId).map((m) => m.tenant_id);
@@ -188,6 +191,53 @@ async function inboundMessage(trx: Trx, orgId: string, event: InboundMessageEven
     noteWork(trx, { kind: 'evaluate', orgId, leaseId, cause: `inbound:${intent}` });
   }
   return intent;
+}
+
+/**
+ * An email reply whose From domain is not authenticated (no aligned DKIM or SPF pass, or a
+ * reply stored before the check existed): anyone can put a tenant's address in From, so it
+ * revokes no consent and pauses nothing. A person gets it as a reply task, marked unverified
+ * with what the check found, and confirms with the tenant before acting on a STOP or a plea
+ * for help. The audit row says what the words would have done.
+ */
+async function unverifiedEmail(
+  trx: Trx,
+  orgId: string,
+  event: InboundMessageEvent,
+  intent: string,
+  leaseIds: string[],
+  now: Date,
+): Promise<string> {
+  const check = event.sender_check ?? 'not checked';
+  const body = `[Unverified sender (${check}): this email may be forged, so nothing was changed; confirm with the tenant before acting on it.] ${event.body}`;
+  for (const leaseId of leaseIds) {
+    const ctx = await contextOf(trx, orgId, leaseId, now);
+    await signals.recordEffect(
+      ctx,
+      // Keyed by the email, not the clock: a re-run adds nothing, two emails get a task each.
+      `${leaseId}:unverified-reply:${crypto.createHash('sha256').update(event.id).digest('hex').slice(0, 32)}`,
+      'task',
+      'scheduled',
+      'system:inbound',
+      {
+        template: 'tenant-replied',
+        channel: 'email',
+        body,
+        unverified_sender: true,
+      },
+    );
+    await appendAudit(trx, {
+      orgId,
+      at: now,
+      actor: 'system:webhook',
+      action: 'webhook.unverified_sender',
+      subjectType: 'lease',
+      subjectId: leaseId,
+      data: { event: event.id, from: event.from, check, intent_not_acted_on: intent },
+    });
+    noteWork(trx, { kind: 'evaluate', orgId, leaseId, cause: 'inbound:unverified' });
+  }
+  return `unverified_sender (${intent} not acted on)`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { DeliveryStatus } from '../ports/port.ts';
 
 /**
@@ -12,8 +13,14 @@ export interface SignedRequest {
   url: string;
 }
 
-/** Why a request was refused; the ingress answers 401/403 and enqueues nothing. */
-export type RejectReason = 'missing_secret' | 'missing_signature' | 'bad_signature' | 'stale_timestamp' | 'malformed';
+/**
+ * Why a request was refused; the ingress answers 401 (400 for `malformed`) and enqueues nothing.
+ * `bad_timestamp`: a signature timestamp is present but not whole Unix seconds (a decimal, a
+ * sign, milliseconds), which no sender we verify produces; `stale_timestamp` is a well-formed one
+ * outside the window.
+ */
+export type RejectReason =
+  'missing_secret' | 'missing_signature' | 'bad_signature' | 'bad_timestamp' | 'stale_timestamp' | 'malformed';
 
 export class WebhookRejected extends Error {
   readonly reason: RejectReason;
@@ -26,6 +33,23 @@ export class WebhookRejected extends Error {
     this.reason = reason;
     this.details = details;
   }
+}
+
+/**
+ * The longest event id the ingress stores as a key (`inbound_events` primary key). PostgreSQL's
+ * btree refuses index rows over 2,704 bytes with an error (a 500, and a batch the provider
+ * retries for days); 200 characters is the ledger's own limit for external ids and far above
+ * any real provider id (Twilio sids are 34, SendGrid event ids about 22–48).
+ */
+export const MAX_EVENT_ID_LENGTH = 200;
+
+/**
+ * A provider-chosen id as a storable key: kept as it is up to MAX_EVENT_ID_LENGTH, else replaced
+ * by `sha256:<hex>` of it. The hash is deterministic, so a re-delivery still dedupes on it; it is
+ * for ids that arrive verified (signed by the provider) and whose event is worth keeping.
+ */
+export function boundedId(id: string): string {
+  return id.length <= MAX_EVENT_ID_LENGTH ? id : `sha256:${crypto.createHash('sha256').update(id).digest('hex')}`;
 }
 
 /** A delivery report for a message Arrears sent. */
@@ -54,6 +78,15 @@ export interface InboundMessageEvent {
   to: string;
   body: string;
   occurred_at?: string;
+  /**
+   * Email only: whether the sender's domain is authenticated (DKIM pass for the From domain, or
+   * SPF pass for an envelope sender aligned with it), as SendGrid's receiving server reported it.
+   * An email reply without `true` changes no consent and no hold: a person reads it
+   * (process.ts). Texts leave it off: the carrier vouches for the number.
+   */
+  sender_verified?: boolean;
+  /** What the verdict rests on, for the person reading an unverified reply (`spf=fail dkim=none`). */
+  sender_check?: string;
 }
 
 /** Ledger records pushed by an accounting system (a new or updated invoice, payment, credit). */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { eventWebhookPost, sendgridEvent, sendgridSigner } from '../../providers/sendgrid/webhook-signer.ts';
 import { WebhookRejected, type SignedRequest } from '../scheme.ts';
 import { sendgridEventsScheme } from './sendgrid-events.ts';
@@ -86,9 +87,13 @@ test('signed with a generated P-256 key: accepted within ±300 s; forged, altere
     'bad_signature',
   );
   expect(verify(request(body, { 'content-type': 'application/json' }))).toBe('missing_signature');
-  expect(verify(request(body, { ...headers, 'x-twilio-email-event-webhook-timestamp': 'yesterday' }))).toBe(
-    'missing_signature',
-  );
+  // A timestamp header that is there but not whole Unix seconds is a bad timestamp, not a missing signature.
+  const t = headers['x-twilio-email-event-webhook-timestamp']!;
+  for (const bad of ['yesterday', `${t}.5`, '-5', `-${t}`, `${t}000`, ' '])
+    expect([bad, verify(request(body, { ...headers, 'x-twilio-email-event-webhook-timestamp': bad }))]).toEqual([
+      bad,
+      'bad_timestamp',
+    ]);
   expect(verifyWith(request(body, headers), undefined)).toBe('missing_secret');
   expect(verifyWith(request(body, headers), 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE')).toBe('missing_secret');
 });
@@ -150,4 +155,19 @@ test('a body that is not a JSON array of events is malformed', () => {
   expect(refusal(() => sendgridEventsScheme.parse(request('{"event": "open"}', {})))).toBe('malformed');
   expect(refusal(() => sendgridEventsScheme.parse(request('[{"event": "open"', {})))).toBe('malformed');
   expect(sendgridEventsScheme.parse(request('[]', {}))).toEqual([]);
+});
+
+test('an sg_event_id too long to be a key is hashed (the same id, the same hash); the batch is not refused', () => {
+  const long = 'x'.repeat(8_000);
+  const batch = [
+    sendgridEvent('open', sent, { sg_event_id: long }, now),
+    sendgridEvent('open', sent, { sg_event_id: 'y'.repeat(200) }, now),
+    sendgridEvent('delivered', sent, { sg_event_id: 'e-ok' }, now),
+  ];
+  const { body, headers } = eventWebhookPost(signer, batch, now);
+  expect(sendgridEventsScheme.parse(request(body, headers)).map((e) => e.id)).toEqual([
+    `sha256:${crypto.createHash('sha256').update(long).digest('hex')}`,
+    'y'.repeat(200),
+    'e-ok',
+  ]);
 });

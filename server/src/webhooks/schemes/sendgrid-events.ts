@@ -1,7 +1,13 @@
 import crypto from 'node:crypto';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { sendgridPublicKey } from '../../providers/sendgrid/credentials.ts';
-import { WebhookRejected, type DeliveryStatusEvent, type SignedRequest, type WebhookScheme } from '../scheme.ts';
+import {
+  boundedId,
+  WebhookRejected,
+  type DeliveryStatusEvent,
+  type SignedRequest,
+  type WebhookScheme,
+} from '../scheme.ts';
 
 /** Signed more than this before or after now: a replay (or a badly skewed clock), refused. */
 export const SENDGRID_TOLERANCE_SECONDS = 300;
@@ -35,8 +41,10 @@ export function verifySendgridSignature(
       'missing_signature',
       'X-Twilio-Email-Event-Webhook-Signature and X-Twilio-Email-Event-Webhook-Timestamp are required',
     );
+  // Present but not whole Unix seconds (a decimal, a sign, milliseconds): SendGrid never sends
+  // that, and the header is there, so it is a bad timestamp, not a missing signature.
   if (!/^\d{1,12}$/.test(timestamp))
-    throw new WebhookRejected('missing_signature', 'X-Twilio-Email-Event-Webhook-Timestamp must be Unix seconds');
+    throw new WebhookRejected('bad_timestamp', 'X-Twilio-Email-Event-Webhook-Timestamp must be whole Unix seconds');
   let valid: boolean;
   try {
     valid = verify(publicKey, signature, timestamp);
@@ -115,10 +123,14 @@ export const sendgridEventsScheme: WebhookScheme = {
       const at = typeof event.timestamp === 'number' ? new Date(event.timestamp * 1000) : undefined;
       events.push({
         kind: 'delivery_status',
-        // SendGrid's unique event id; without one, the event's own bytes identify it.
-        id:
+        // SendGrid's unique event id; without one, the event's own bytes identify it. An id too
+        // long to be a key is hashed, not refused: the batch is signed by SendGrid, and any non-2xx
+        // answer makes SendGrid retry the whole batch (good events included) for up to 24 hours,
+        // to fail the same way each time. The hash dedupes a re-delivery as the id would.
+        id: boundedId(
           text(event.sg_event_id) ??
-          `sha256:${crypto.createHash('sha256').update(JSON.stringify(event)).digest('hex')}`,
+            `sha256:${crypto.createHash('sha256').update(JSON.stringify(event)).digest('hex')}`,
+        ),
         provider: 'sendgrid',
         provider_message_id: messageId ?? '',
         ...(effectKey ? { effect_key: effectKey } : {}),

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { inboundParsePost, sendgridSigner, type InboundAttachment } from '../../providers/sendgrid/webhook-signer.ts';
-import { WebhookRejected, type SignedRequest } from '../scheme.ts';
+import { WebhookRejected, type InboundMessageEvent, type SignedRequest } from '../scheme.ts';
 import { sendgridInboundScheme } from './sendgrid-inbound.ts';
 
 // Inbound Parse with a signature security policy: the raw multipart bytes are verified with the
@@ -113,6 +113,8 @@ test('parsed: the bare sender address, the parse address, the reply without its 
       to: 'replies@parse.acme.test',
       body: 'unsubscribe',
       occurred_at: '2026-03-10T18:59:58.000Z',
+      sender_verified: true,
+      sender_check: 'from tenant.test: spf=pass (tenant.test), dkim=pass (tenant.test)',
     },
   ]);
 });
@@ -163,4 +165,39 @@ test('raw MIME posts, non-multipart bodies and posts without addresses are malfo
   expect(outcome(() => sendgridInboundScheme.parse(toRequest(json)))).toBe('malformed');
   const nobody = inboundParsePost(signer, { text: 'STOP', subject: 'STOP' }, now);
   expect(outcome(() => sendgridInboundScheme.parse(toRequest(nobody)))).toBe('malformed');
+});
+
+test('only an authenticated From domain is verified: DKIM for it, or SPF for an aligned envelope sender', () => {
+  const parsed = (over: Record<string, string>) => {
+    const [event] = sendgridInboundScheme.parse(toRequest(inboundParsePost(signer, reply(over), now)));
+    return (event as InboundMessageEvent).sender_verified;
+  };
+  const envelope = (from: string) => `{"to":["replies@parse.acme.test"],"from":"${from}"}`;
+  // SendGrid's verdicts for the tenant's own domain.
+  expect(parsed({})).toBe(true);
+  expect(parsed({ SPF: 'softfail' })).toBe(true);
+  expect(parsed({ dkim: '{@gmail.com : pass, @tenant.test : pass}', SPF: 'none' })).toBe(true);
+  expect(parsed({ dkim: '{@mail.tenant.test : pass}', SPF: 'fail' })).toBe(true);
+  expect(parsed({ dkim: '', SPF: 'pass' })).toBe(true);
+  // A forger: their own server passes SPF and DKIM, for their own domain, under the tenant's From.
+  expect(parsed({ dkim: '{@evil.test : pass}', SPF: 'pass', envelope: envelope('bounce@evil.test') })).toBe(false);
+  expect(parsed({ dkim: '{@tenant.test : fail}', SPF: 'fail' })).toBe(false);
+  expect(parsed({ dkim: '{@tenant.test.evil.test : pass}', SPF: 'neutral' })).toBe(false);
+  expect(parsed({ dkim: 'none', SPF: 'softfail' })).toBe(false);
+  // No verdicts at all (a post without them, or SPF with no envelope sender to name): unverified.
+  const bare = reply({ SPF: 'pass', dkim: '', envelope: '{"to":["replies@parse.acme.test"]}' });
+  const [event] = sendgridInboundScheme.parse(toRequest(inboundParsePost(signer, bare, now)));
+  expect(event).toMatchObject({ sender_verified: false, sender_check: 'from tenant.test: spf=pass, dkim=none' });
+});
+
+test('a Message-ID too long to be a key becomes its hash; 200 characters stay as they are', () => {
+  const id = (messageId: string) => {
+    const headers = `From: t1@tenant.test\nMessage-ID: ${messageId}\n`;
+    return sendgridInboundScheme.parse(toRequest(inboundParsePost(signer, reply({ headers }), now)))[0]!.id;
+  };
+  const long = `<${'a'.repeat(8_000)}@mail.gmail.com>`;
+  expect(id(long)).toBe(`sha256:${crypto.createHash('sha256').update(long).digest('hex')}`);
+  const fits = `<${'b'.repeat(183)}@mail.gmail.com>`;
+  expect(fits).toHaveLength(200);
+  expect(id(fits)).toBe(fits);
 });

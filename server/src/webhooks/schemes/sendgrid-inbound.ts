@@ -1,8 +1,15 @@
 import crypto from 'node:crypto';
 import busboy from 'busboy';
 import { sendgridPublicKey } from '../../providers/sendgrid/credentials.ts';
+import { authenticateSender } from '../../providers/sendgrid/inbound-auth.ts';
 import { stripQuotedReply, stripReplyPrefixes } from '../../providers/sendgrid/reply-text.ts';
-import { WebhookRejected, type InboundMessageEvent, type SignedRequest, type WebhookScheme } from '../scheme.ts';
+import {
+  boundedId,
+  WebhookRejected,
+  type InboundMessageEvent,
+  type SignedRequest,
+  type WebhookScheme,
+} from '../scheme.ts';
 import { SENDGRID_TOLERANCE_SECONDS, verifySendgridSignature } from './sendgrid-events.ts';
 
 /**
@@ -20,6 +27,10 @@ import { SENDGRID_TOLERANCE_SECONDS, verifySendgridSignature } from './sendgrid-
  * timing to leak), and unlike basic auth in the URL or a token in the query string nothing that
  * authenticates a post is ever sent over the wire or logged by a proxy. The OAuth option is not
  * used: checking its token means calling the org's OAuth server from the ingress.
+ *
+ * The signature says SendGrid posted it, not who wrote the email: each reply carries whether
+ * its From domain is authenticated (`dkim` / `SPF` verdicts, providers/sendgrid/inbound-auth.ts),
+ * and one that is not changes no consent and no hold (process.ts).
  *
  * The check is done with node:crypto over the raw bytes, not @sendgrid/eventwebhook: that
  * package turns the body into a UTF-8 string first, which corrupts binary attachment bytes and
@@ -151,10 +162,17 @@ export const sendgridInboundScheme: WebhookScheme = {
     const sender = from ?? envelopeFrom;
     const to = bareAddress(envelopeTo) ?? bareAddress(fields.get('to'));
     if (!sender || !to) throw new WebhookRejected('malformed', 'the post names no sender or recipient address');
+    const auth = authenticateSender(sender, envelopeFrom, {
+      // SendGrid names them `dkim` and `SPF`; either spelling is read.
+      dkim: fields.get('dkim') ?? fields.get('DKIM'),
+      spf: fields.get('SPF') ?? fields.get('spf'),
+    });
     const text = fields.get('text') ?? htmlText(fields.get('html') ?? '');
     const reply = stripQuotedReply(text);
     // A reply with nothing above the quote still says something in its subject ("Re: STOP").
     const body = reply || stripReplyPrefixes(fields.get('subject') ?? '') || text.trim();
+    // A Message-ID has no length limit a sender must keep (folded headers run on), and one too
+    // long to be a key is hashed: the same email posted again still dedupes on it.
     const messageId = headerValue(headers, 'message-id');
     const date = headerValue(headers, 'date');
     const at = date ? new Date(date) : undefined;
@@ -163,13 +181,19 @@ export const sendgridInboundScheme: WebhookScheme = {
         kind: 'inbound_message',
         // The Message-ID is the email's own identity (the same email posted twice is one reply);
         // without one, the post's bytes are.
-        id: messageId || `sha256:${crypto.createHash('sha256').update(request.rawBody).digest('hex')}`,
+        id: messageId
+          ? boundedId(messageId)
+          : `sha256:${crypto.createHash('sha256').update(request.rawBody).digest('hex')}`,
         provider: 'sendgrid',
         channel: 'email',
         from: sender,
         to,
         body: body.slice(0, 10_000),
         ...(at && !Number.isNaN(at.getTime()) ? { occurred_at: at.toISOString() } : {}),
+        // SendGrid's signature proves SendGrid posted it, not who wrote it: anyone can email the
+        // parse address with a tenant's From. Only an authenticated sender domain is acted on.
+        sender_verified: auth.verified,
+        sender_check: auth.check,
       },
     ];
   },
