@@ -73,6 +73,8 @@ test('GET /openapi.json is generated from the shared schemas', async () => {
     '/v1/outbox',
     '/v1/jobs/dead-letter',
     '/v1/org/settings',
+    '/openapi.json',
+    '/webhooks/{scheme}/{org}',
   ]);
   const lease = res.body.paths['/v1/leases/{id}'].get.responses['200'].content['application/json'].schema;
   expect(lease.properties.aging.properties.days_past_due).toMatchObject({ type: 'integer' });

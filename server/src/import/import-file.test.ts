@@ -190,8 +190,9 @@ describe('malformed JSON ends the reading where it breaks; the rows before it ar
     await expect(importLedgerFile(db, ctx('json-x'), write('foo.json', '{"foo":[1]}'))).rejects.toThrow(
       /foo\.json: no "events" member; expected a JSON array of events or \{"events": \[\.\.\.\]\}/,
     );
-    const notArray = await importLedgerFile(db, ctx('json-x'), write('events-str.json', '{"events": "x"}'));
-    expect(notArray.malformed?.message).toMatch(/expected "events" to be an array/);
+    await expect(importLedgerFile(db, ctx('json-x'), write('events-str.json', '{"events": "x"}'))).rejects.toThrow(
+      /events-str\.json: "events" is a string; expected a JSON array of events/,
+    );
     // An empty events array is a file with no events, not a malformed one.
     expect(await importLedgerFile(db, ctx('json-x'), write('empty.json', '{"events": []}'))).toMatchObject({
       received: 0,

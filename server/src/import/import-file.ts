@@ -89,8 +89,14 @@ export async function importLedgerFile(
     }
   };
 
-  const processChunk = async (trx: Trx, records: NumberedRecord[], parseErrors: Rejection[]) => {
-    const payloads = new Map(records.map((r) => [r.row, r.value]));
+  /** `unreadable`: what the rows that could not be parsed held (CSV cells), kept with their rejection. */
+  const processChunk = async (
+    trx: Trx,
+    records: NumberedRecord[],
+    parseErrors: Rejection[],
+    unreadable: Map<number, unknown>,
+  ) => {
+    const payloads = new Map<number, unknown>([...unreadable, ...records.map((r) => [r.row, r.value] as const)]);
     const result = await ingestChunk(trx, db, ctx, records);
     const rejected = [...parseErrors, ...result.rejected].sort((a, b) => a.row - b.row);
     if (!ctx.strict) await recordRejections(trx, ctx, rejected, (row) => payloads.get(row) ?? null);
@@ -104,6 +110,7 @@ export async function importLedgerFile(
   const run = async (inTransaction: (work: (trx: Trx) => Promise<void>) => Promise<void>) => {
     let records: NumberedRecord[] = [];
     let parseErrors: Rejection[] = [];
+    let unreadable = new Map<number, unknown>();
     for await (const record of readRecords(file, format, input)) {
       if ('malformed' in record) {
         summary.malformed = { row: record.row, message: record.malformed };
@@ -112,18 +119,21 @@ export async function importLedgerFile(
       }
       if ('parseError' in record) {
         parseErrors.push({ row: record.row, code: 'invalid', field: '(row)', message: record.parseError });
+        if (record.raw !== undefined) unreadable.set(record.row, record.raw);
       } else {
         records.push(record);
       }
       if (records.length + parseErrors.length >= limit) {
         limit = chunkSize;
-        const [r, p] = [records, parseErrors];
+        const [r, p, u] = [records, parseErrors, unreadable];
         records = [];
         parseErrors = [];
-        await inTransaction((trx) => processChunk(trx, r, p));
+        unreadable = new Map();
+        await inTransaction((trx) => processChunk(trx, r, p, u));
       }
     }
-    if (records.length + parseErrors.length > 0) await inTransaction((trx) => processChunk(trx, records, parseErrors));
+    if (records.length + parseErrors.length > 0)
+      await inTransaction((trx) => processChunk(trx, records, parseErrors, unreadable));
   };
 
   try {

@@ -2,27 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { pipeline, Transform } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import Parser from 'stream-json/Parser.js';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
+import { readCsv } from './csv-reader.ts';
+import { MalformedFileError, type FileRecord } from './file-record.ts';
+
+export { MalformedFileError, type FileRecord } from './file-record.ts';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson';
-
-/**
- * One record read from a file: a value to validate, a line that could not even be parsed, or
- * the point where the file stops being readable at all (malformed JSON or CSV): always the last.
- */
-export type FileRecord =
-  { row: number; value: unknown } | { row: number; parseError: string } | { row: number; malformed: string };
-
-/** The file as a whole is not what its format promises (not a JSON array, no `events` member). */
-export class MalformedFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedFileError';
-  }
-}
 
 export function detectFormat(file: string): FileFormat | undefined {
   const ext = path.extname(file).toLowerCase();
@@ -44,7 +32,7 @@ export function readRecords(
 ): AsyncGenerator<FileRecord> {
   switch (format) {
     case 'csv':
-      return readCsv(input);
+      return readCsv(file, input);
     case 'ndjson':
       return readNdjson(input);
     case 'json':
@@ -53,45 +41,6 @@ export function readRecords(
       const never: never = format;
       throw new Error(`unknown format ${String(never)}`);
     }
-  }
-}
-
-const INTEGER = /^-?\d+$/;
-
-/** CSV cells are strings: empty means absent, and integer columns become numbers. */
-function csvRecord(raw: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, cell] of Object.entries(raw)) {
-    if (cell === '' || cell === undefined) continue;
-    out[key] = key.endsWith('_cents') && INTEGER.test(cell) ? Number(cell) : cell;
-  }
-  return out;
-}
-
-async function* readCsv(input: NodeJS.ReadableStream): AsyncGenerator<FileRecord> {
-  const parser = input.pipe(
-    parseCsv({
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      bom: true,
-    }),
-  );
-  let row = 1;
-  try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      row = item.info.lines;
-      yield { row, value: csvRecord(item.record) };
-    }
-  } catch (error) {
-    // csv-parse stops at the first unreadable spot (an unclosed quote…); its `lines` is where.
-    const lines = (error as { lines?: unknown }).lines;
-    yield {
-      row: typeof lines === 'number' ? lines : row + 1,
-      malformed: `not valid CSV (${(error as Error).message.replace(/^Invalid Record Length: /, '')})`,
-    };
   }
 }
 
@@ -157,9 +106,20 @@ class StoppingParser extends Parser {
 function jsonProblem(error: Error): string {
   return error.message
     .replace(/^Parser cannot parse input: /, '')
-    .replace(/^Parser has expected /, 'the file ends early; expected ')
-    .replace(/^Top-level object should be an array\.?$/, 'expected "events" to be an array');
+    .replace(/^Parser has expected /, 'the file ends early; expected ');
 }
+
+/** What a JSON value is, by the first token stream-json gives for it. */
+const VALUE_OF_TOKEN: Record<string, string> = {
+  startObject: 'an object',
+  startString: 'a string',
+  stringValue: 'a string',
+  startNumber: 'a number',
+  numberValue: 'a number',
+  trueValue: 'true',
+  falseValue: 'false',
+  nullValue: 'null',
+};
 
 const EXPECTED_JSON = 'expected a JSON array of events or {"events": [...]}';
 
@@ -173,14 +133,17 @@ async function* readJson(file: string, input: NodeJS.ReadableStream): AsyncGener
   if (first !== '[' && first !== '{') throw new MalformedFileError(`${file}: ${EXPECTED_JSON}`);
   const parser = new StoppingParser();
   let found = first === '[';
+  // The first token of the `events` member: what it holds when it is not an array.
+  let eventsToken: string | undefined;
   const stages: NodeJS.ReadWriteStream[] = [parser];
   if (first === '{')
     stages.push(
       Pick.pick({ filter: 'events' }),
       new Transform({
         objectMode: true,
-        transform(token, _encoding, callback) {
+        transform(token: { name: string }, _encoding, callback) {
           found = true;
+          eventsToken ??= token.name;
           callback(null, token);
         },
       }),
@@ -198,6 +161,13 @@ async function* readJson(file: string, input: NodeJS.ReadableStream): AsyncGener
   } catch (error) {
     failure = error as Error;
   }
+  // `"events": 5` is well-formed JSON of the wrong shape (StreamArray's error, not the
+  // parser's): the file as a whole is not a ledger, so it is refused like `"nope"` is, not
+  // stored as a rejected row blamed on JSON syntax.
+  if (!parser.failure && failure && eventsToken !== 'startArray' && /should be an array/.test(failure.message))
+    throw new MalformedFileError(
+      `${file}: "events" is ${VALUE_OF_TOKEN[eventsToken ?? ''] ?? 'not an array'}; ${EXPECTED_JSON}`,
+    );
   failure = parser.failure ?? failure;
   const where = found ? `at element ${row + 1} of the ${first === '{' ? '"events" ' : ''}array` : 'before any event';
   if (failure) yield { row: row + 1, malformed: `not valid JSON ${where} (${jsonProblem(failure)})` };
