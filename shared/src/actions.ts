@@ -31,6 +31,12 @@ export const ActionRequest = z
   .superRefine(requireNoticeKind);
 export type ActionRequest = z.infer<typeof ActionRequest>;
 
+/** A hold ending before the day it took effect would be recorded already expired. */
+function requireEndAfterStart(hold: { from?: string; until?: string }, ctx: z.RefinementCtx): void {
+  if (hold.from && hold.until && hold.until < hold.from)
+    ctx.addIssue({ code: 'custom', path: ['until'], message: `must not be before from (${hold.from})` });
+}
+
 /** `POST /v1/leases/{id}/holds`: a promise to pay, payment plan, dispute, bankruptcy, … */
 export const HoldRequest = z
   .object({
@@ -46,7 +52,8 @@ export const HoldRequest = z
     reason: z.string().min(1).max(2000).optional(),
   })
   .strict()
-  .superRefine(requireHoldTerms);
+  .superRefine(requireHoldTerms)
+  .superRefine(requireEndAfterStart);
 export type HoldRequest = z.infer<typeof HoldRequest>;
 
 /** `POST /v1/leases/{id}/holds/{hold}/release`. */

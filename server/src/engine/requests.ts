@@ -36,8 +36,24 @@ export function handleRequest(
     due_at: now,
     anchor_due_on: sev.anchor_due_on ?? undefined,
   };
-  const stop = strongest(activeHolds(facts, facts.today));
   const contact = ['email', 'sms', 'call', 'letter', 'certified_letter'].includes(request.action);
+  const recorded = known.get(key);
+  if (recorded) {
+    // The same request again counts once; another one under its id is refused where the agent
+    // sees it, never dropped (as a hold id re-sent with other terms is).
+    if (sameRequest(recorded, request)) return;
+    const asked = [request.action, request.notice, request.channel].filter(Boolean).join(':');
+    create({
+      ...base,
+      key: `${key}:conflict:${asked}`,
+      type: request.action === 'escalate' ? 'referral' : request.action,
+      status: 'blocked',
+      reason: 'conflict',
+      payload: { action: request.action, ...(request.notice ? { notice: request.notice } : {}) },
+    });
+    return;
+  }
+  const stop = strongest(activeHolds(facts, facts.today));
   if (stop?.effect === 'stop_all') {
     const bankruptcy = stop.hold.kind === 'bankruptcy';
     const reason = bankruptcy ? 'bankruptcy_stay' : 'deceased';
@@ -162,6 +178,28 @@ export function handleRequest(
     }
   }
   create({ ...base, type: 'approval_request', status: 'awaiting_approval', payload });
+}
+
+/**
+ * Whether the entry a request made records this request: its action (in the payload, or the
+ * entry's type: a contact, a refused notice, referral or credit report), and for a notice which
+ * one and, where the entry kept it, the channel.
+ */
+function sameRequest(effect: KnownEffect, request: Extract<EngineEvent, { type: 'request' }>['request']): boolean {
+  const { action, notice, channel, channels } = effect.payload;
+  const recorded =
+    effect.type === 'approval_request' && action === 'referral'
+      ? 'escalate'
+      : typeof action === 'string'
+        ? action
+        : effect.type === 'referral'
+          ? 'escalate'
+          : effect.type;
+  if (recorded !== request.action) return false;
+  if (request.action !== 'notice') return true;
+  if (typeof notice === 'string' && notice !== request.notice) return false;
+  const onChannels = typeof channel === 'string' ? [channel] : Array.isArray(channels) ? channels : undefined;
+  return !request.channel || !onChannels || (onChannels.length === 1 && onChannels[0] === request.channel);
 }
 
 /** A second person's decision on a draft: maker-checker, then what was approved is scheduled. */

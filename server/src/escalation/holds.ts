@@ -226,7 +226,7 @@ export async function decideHoldApproval(
 
 /**
  * A hold delivered again under its id: the same hold counts once (a webhook delivered three
- * times); one that says something else (another kind, amount, date) is not applied and is shown
+ * times); one that says something else (another lease, kind, amount, date) is not applied and is shown
  * as a blocked `hold` action with reason `conflict`, naming the field, as a conflicting ledger
  * event is — never silently ignored. Once per distinct conflicting content.
  */
@@ -239,23 +239,24 @@ async function checkRedelivery(
   const recorded = await ctx
     .trx('holds')
     .where({ org_id: ctx.orgId, id: holdId })
-    .first<{ kind: string; terms: Record<string, unknown>; ends_on: string | Date | null } | undefined>(
-      'kind',
-      'terms',
-      'ends_on',
-    );
+    .first<
+      { lease_id: string; kind: string; terms: Record<string, unknown>; ends_on: string | Date | null } | undefined
+    >('lease_id', 'kind', 'terms', 'ends_on');
   if (!recorded) return;
   const day = (d: string | Date | null) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
+  // Hold ids are unique per org: the same terms on another lease are still another hold.
   const field =
-    recorded.kind !== event.kind
-      ? 'kind'
-      : canonicalJson(recorded.terms) !== canonicalJson(terms)
-        ? Object.keys({ ...recorded.terms, ...terms }).find(
-            (k) => canonicalJson(recorded.terms[k]) !== canonicalJson(terms[k]),
-          )
-        : event.until !== undefined && day(recorded.ends_on) !== event.until
-          ? 'until'
-          : undefined;
+    recorded.lease_id !== ctx.leaseId
+      ? 'lease_id'
+      : recorded.kind !== event.kind
+        ? 'kind'
+        : canonicalJson(recorded.terms) !== canonicalJson(terms)
+          ? Object.keys({ ...recorded.terms, ...terms }).find(
+              (k) => canonicalJson(recorded.terms[k]) !== canonicalJson(terms[k]),
+            )
+          : event.until !== undefined && day(recorded.ends_on) !== event.until
+            ? 'until'
+            : undefined;
   if (!field) return;
   const content = crypto
     .createHash('sha256')

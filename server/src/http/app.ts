@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { requireApiKey } from './auth.ts';
+import { jsonBody } from './body.ts';
 import { errorHandler } from './errors.ts';
 import { requestLog } from './logger.ts';
 import { buildOpenApi, type RouteDoc } from './openapi.ts';
@@ -46,7 +47,7 @@ export function createApp({ db, clock, logger, boss, webhooks }: AppDeps): Expre
   app.use(requestLog(logger));
   if (webhooks) app.use(webhookIngress({ db, clock, logger, ...webhooks }));
   // 10,000 events of a few hundred bytes each fit comfortably.
-  app.use(express.json({ limit: '16mb' }));
+  app.use(jsonBody('16mb'));
 
   app.use(healthRoutes(db));
   const openapi = buildOpenApi(ROUTE_DOCS, API_VERSION);

@@ -13,7 +13,8 @@ export interface AuthContext {
 export function requireApiKey(db: Database): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // Auth schemes are case-insensitive (RFC 7235 2.1): `bearer` and `BEARER` are Bearer.
+    const presented = /^bearer[ \t]+(.*)$/i.exec(header)?.[1]?.trim() ?? '';
     if (!presented) throw new AppError('unauthenticated', 'Missing API key: send "Authorization: Bearer <key>"');
     const resolved = await resolveApiKey(db, presented);
     if (!resolved) throw new AppError('unauthenticated', 'Invalid or revoked API key');

@@ -9,6 +9,7 @@ import {
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
+import { SUPPORTED_YEARS } from '../../compliance/calendar/index.ts';
 import type { Database, Trx } from '../../db/database.ts';
 import type { Actor } from '../../engine/facts.ts';
 import { approvalTarget } from '../../escalation/approval-target.ts';
@@ -29,6 +30,29 @@ import type { RouteDoc } from '../openapi.ts';
 
 const Params = z.object({ id: z.string().min(1).max(200) });
 const HoldParams = Params.extend({ hold: z.string().min(1).max(200) });
+const { from: FIRST_YEAR, to: LAST_YEAR } = SUPPORTED_YEARS;
+
+/**
+ * Business days are counted on holiday calendars checked for a few years only: a hold dated
+ * outside them could not be decided (the scenario loader bounds its window the same way).
+ */
+const HoldBody = HoldRequest.superRefine((hold, ctx) => {
+  const days: [PropertyKey[], string | undefined][] = [
+    [['from'], hold.from],
+    [['until'], hold.until],
+    ...(['promises', 'installments'] as const).flatMap((field) =>
+      (hold[field] ?? []).map((item, i): [PropertyKey[], string] => [[field, i, 'by'], item.by]),
+    ),
+  ];
+  for (const [path, day] of days)
+    if (day && (day < `${FIRST_YEAR}-01-01` || day > `${LAST_YEAR}-12-31`))
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `the holiday calendars cover ${FIRST_YEAR}-${LAST_YEAR}; ${day} is outside them`,
+      });
+});
+
 const done = { description: 'Decided and recorded: the actions it produced or changed', schema: ActionResult };
 const refused = {
   400: { description: 'The body is invalid, or names no user of this org' },
@@ -162,11 +186,21 @@ export function actionRoutes(db: Database, clock: Clock): Router {
 
   router.post('/v1/leases/:id/holds', async (req, res) => {
     const { id } = parseRequest(Params, req.params, 'params');
-    const body = parseRequest(HoldRequest, req.body, 'body');
+    const body = parseRequest(HoldBody, req.body, 'body');
     const { orgId } = authOf(res.locals);
     const result = await act(orgId, id, body.user_id, async (trx, ctx, actor, scope) => {
       const { user_id, ...hold } = body;
-      await enterHold(ctx, { ...hold, by: user_id }, body.id, localDate(ctx.now, ctx.timezone));
+      const today = localDate(ctx.now, ctx.timezone);
+      // Without `from` a hold starts today, on the lease's clock: one ending earlier never holds
+      // (a retry of one recorded earlier is still the same hold again).
+      const endedBeforeToday = !hold.from && hold.until !== undefined && hold.until < today;
+      if (endedBeforeToday && !(await trx('holds').where({ org_id: orgId, id: body.id }).first('id'))) {
+        const message = `must not be before the day the hold starts (today, ${today})`;
+        throw new AppError('invalid_request', `Invalid request body: body.until: ${message}`, [
+          { path: 'body.until', message },
+        ]);
+      }
+      await enterHold(ctx, { ...hold, by: user_id }, body.id, today);
       await evaluate(trx, ctx, scope, { type: 'evaluate', cause: 'hold' }, actor);
     });
     res.json(result);

@@ -4,16 +4,21 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { CHANNELS } from '../../ports/port.ts';
 import { DEAD_LETTER_QUEUE } from '../../runner/jobs.ts';
 import { authOf } from '../auth.ts';
 import { parseRequest } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 
+/** Digits only: coercion would read an empty `?after=` as 0 and `1e3` or `0x10` as numbers. */
+const whole = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), schema);
+
 const OutboxQuery = z.object({
   lease_id: z.string().min(1).max(200).optional(),
-  channel: z.string().min(1).max(40).optional(),
-  after: z.coerce.number().int().min(0).optional().describe('Continue after this message id'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  channel: z.enum(CHANNELS).optional(),
+  after: whole(z.number().int().min(0)).optional().describe('Continue after this message id'),
+  limit: whole(z.number().int().min(1).max(500)).default(100),
 });
 
 export const outboxDocs: RouteDoc[] = [
