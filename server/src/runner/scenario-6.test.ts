@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../http/app.ts';
 import { cipherFromKey } from '../secrets/cipher.ts';
 import { storeCredentials } from '../secrets/credentials.ts';
 import { parseScenario } from '../simulate/load.ts';
@@ -12,10 +10,10 @@ import { SIM_ORG, seedScenario } from '../simulate/seed.ts';
 import { SCENARIOS } from '../simulate/testing.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import { webhookRegistry } from '../webhooks/registry.ts';
 import { signAccountingWebhook } from '../webhooks/schemes/accounting.ts';
 import { JOBS } from './jobs.ts';
 import { startTestRunner, waitFor, waitForIdle, type TestRunner } from './testing.ts';
+import { webhookTestApp } from '../webhooks/testing.ts';
 
 // Acceptance scenario 6 (the cure race and an NSF return) through the worker and the signed
 // accounting webhook, not through simulate: the payment's webhook arrives three times a minute
@@ -41,13 +39,7 @@ beforeAll(async () => {
     storeCredentials(trx, cipher, SIM_ORG, 'accounting', { webhook_secret: SECRET }, new Date()),
   );
   runner = await startTestRunner(db, at('2026-03-03', '10:00'));
-  app = createApp({
-    db,
-    clock: runner.clock,
-    logger: pino({ level: 'silent' }),
-    boss: runner.boss,
-    webhooks: { cipher, registry: webhookRegistry(), publicUrl: 'https://arrears.example.test' },
-  });
+  app = webhookTestApp(db, runner, cipher);
 });
 afterAll(async () => {
   await runner.stop();

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../http/app.ts';
 import { inboundParsePost, sendgridSigner } from '../providers/sendgrid/webhook-signer.ts';
 import { seedTenant, startTestRunner, waitFor, type TestRunner } from '../runner/testing.ts';
 import { cipherFromKey } from '../secrets/cipher.ts';
@@ -10,7 +8,7 @@ import { storeCredentials } from '../secrets/credentials.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import { webhookRegistry } from './registry.ts';
+import { webhookTestApp } from './testing.ts';
 
 // Inbound Parse is signed by SendGrid, but anyone can email the parse address with a tenant's
 // From. On PostgreSQL through the worker: a reply whose From domain is not authenticated (no
@@ -32,13 +30,7 @@ beforeAll(async () => {
     storeCredentials(trx, cipher, 'acme', 'sendgrid', { inbound_parse_public_key: inbound.publicKey }, now),
   );
   runner = await startTestRunner(db, now);
-  app = createApp({
-    db,
-    clock: runner.clock,
-    logger: pino({ level: 'silent' }),
-    boss: runner.boss,
-    webhooks: { cipher, registry: webhookRegistry(), publicUrl: 'https://arrears.example.test' },
-  });
+  app = webhookTestApp(db, runner, cipher);
 });
 afterAll(async () => {
   await runner.stop();

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../http/app.ts';
 import { JOBS } from '../runner/jobs.ts';
 import { startTestRunner, waitFor, type TestRunner } from '../runner/testing.ts';
 import { cipherFromKey } from '../secrets/cipher.ts';
@@ -10,8 +8,8 @@ import { storeCredentials } from '../secrets/credentials.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import { webhookRegistry } from './registry.ts';
 import { signAccountingWebhook } from './schemes/accounting.ts';
+import { webhookTestApp } from './testing.ts';
 
 // The signed accounting webhook against what senders get wrong: a NUL in a record (the good
 // records of the delivery still reach the ledger), a delivery id reused for another body (409,
@@ -30,13 +28,7 @@ beforeAll(async () => {
     storeCredentials(trx, cipher, 'acme', 'accounting', { webhook_secret: SECRET }, now),
   );
   runner = await startTestRunner(db, now);
-  app = createApp({
-    db,
-    clock: runner.clock,
-    logger: pino({ level: 'silent' }),
-    boss: runner.boss,
-    webhooks: { cipher, registry: webhookRegistry(), publicUrl: 'https://arrears.example.test' },
-  });
+  app = webhookTestApp(db, runner, cipher);
 });
 afterAll(async () => {
   await runner.stop();

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../http/app.ts';
 import {
   eventWebhookPost,
   inboundParsePost,
@@ -17,8 +15,9 @@ import { storeCredentials } from '../secrets/credentials.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import { webhookRegistry, type RegisteredScheme } from './registry.ts';
+import type { RegisteredScheme } from './registry.ts';
 import { signAccountingWebhook } from './schemes/accounting.ts';
+import { webhookTestApp } from './testing.ts';
 
 // Sender-chosen ids and signature headers at their limits, through HTTP on PostgreSQL: an id too
 // long for the dedupe key's index is a 400 (accounting, whose integrator chooses it) or hashed
@@ -47,13 +46,7 @@ beforeAll(async () => {
     );
   });
   runner = await startTestRunner(db, now);
-  app = createApp({
-    db,
-    clock: runner.clock,
-    logger: pino({ level: 'silent' }),
-    boss: runner.boss,
-    webhooks: { cipher, registry: webhookRegistry(), publicUrl: 'https://arrears.example.test' },
-  });
+  app = webhookTestApp(db, runner, cipher);
 });
 afterAll(async () => {
   await runner.stop();
@@ -173,13 +166,7 @@ test('the ingress refuses an over-long id from any scheme as malformed (a backst
       parse: () => [{ kind: 'ledger_events', id: 'x'.repeat(201), provider: 'careless', source: 'books', events: [] }],
     },
   };
-  const other = createApp({
-    db,
-    clock: runner.clock,
-    logger: pino({ level: 'silent' }),
-    boss: runner.boss,
-    webhooks: { cipher, registry: webhookRegistry([careless]), publicUrl: 'https://arrears.example.test' },
-  });
+  const other = webhookTestApp(db, runner, cipher, [careless]);
   const before = await counts();
   const { body } = await request(other).post('/webhooks/careless/acme').send('{}').expect(400);
   expect(body.error).toMatchObject({ reason: 'malformed', details: [{ path: 'id', message: expect.any(String) }] });

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../http/app.ts';
 import { JOBS } from '../runner/jobs.ts';
 import { seedTenant, startTestRunner, waitFor, type TestRunner } from '../runner/testing.ts';
 import { cipherFromKey } from '../secrets/cipher.ts';
@@ -10,8 +8,8 @@ import { storeCredentials } from '../secrets/credentials.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
-import { webhookRegistry } from './registry.ts';
 import { signAccountingWebhook } from './schemes/accounting.ts';
+import { webhookTestApp } from './testing.ts';
 
 // The webhook ingress on PostgreSQL through the worker: verified deliveries become ledger
 // entries exactly once however often and in whatever order they arrive; anything that fails
@@ -32,13 +30,7 @@ beforeAll(async () => {
     storeCredentials(trx, cipher, 'acme', 'accounting', { webhook_secret: SECRET }, now),
   );
   runner = await startTestRunner(db, now);
-  app = createApp({
-    db,
-    clock: runner.clock,
-    logger: pino({ level: 'silent' }),
-    boss: runner.boss,
-    webhooks: { cipher, registry: webhookRegistry(), publicUrl: 'https://arrears.example.test' },
-  });
+  app = webhookTestApp(db, runner, cipher);
 });
 afterAll(async () => {
   await runner.stop();
