@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Instant, LocalDate } from './dates.ts';
 import { ChargeType, ReversalReason } from './ledger.ts';
 import { Cents, PositiveCents } from './money.ts';
+import { OrgSettings } from './org-settings.ts';
 import { CollectorCapacity, LateFeeTerms, LeaseKind, NoticeKind, PolicyDocument, TenantType } from './policy.ts';
 
 /**
@@ -314,6 +315,8 @@ export const Scenario = z
         partial_payment_after_notice: z.enum(['accept_with_receipt', 'reject']).default('accept_with_receipt'),
         /** One email, text or letter per tenant for the reminders of all its leases due at once. */
         consolidate_contacts: z.boolean().default(false),
+        /** The org's payment page (`{lease_id}`, `{org_id}`), as the setting: messages link to it; unset, no link. */
+        payment_url: OrgSettings.shape.payment_url,
       })
       .strict()
       .default({
@@ -321,6 +324,7 @@ export const Scenario = z
         fee_review: false,
         partial_payment_after_notice: 'accept_with_receipt',
         consolidate_contacts: false,
+        payment_url: null,
       }),
   })
   .strict();

@@ -107,6 +107,8 @@ export function generateDemoPortfolio(options: { seed: number; asOf: Date }): De
   const from = to - HISTORY_MONTHS + 1;
   const org_id = DEMO_ORG_ID;
   const out: DemoPortfolio = {
+    // No settings, so no `payment_url`: the demo org has no real portal to send tenants to, and
+    // its messages carry no payment link.
     org: { org_id, name: 'Harbor & Vine Residential' },
     users: USERS.map((u) => ({ org_id, ...u })),
     properties: [],

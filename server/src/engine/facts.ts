@@ -22,6 +22,11 @@ export interface LeaseFacts {
     consolidate_contacts?: boolean;
     /** Shown to tenants as who writes to them (templates/render.ts); the engine never reads it. */
     name?: string;
+    /**
+     * The org's payment page with `{org_id}` filled in, `{lease_id}` left for each lease a
+     * message links (templates/render.ts); null or absent: messages carry no payment link.
+     */
+    payment_url?: string | null;
   };
   property: {
     id: string;

@@ -143,7 +143,6 @@ test('a batch of dispatches reads its leases once and ends exactly as dispatchin
     db,
     orgId,
     guard: contactGuard,
-    paymentLinkBase: 'https://pay.example.test',
     ports: sandboxPorts(),
   });
   const scheduled = (org: string) =>

@@ -50,7 +50,8 @@ export interface OutboundInput {
   leaseId: string;
   rendered: Rendered;
   cards: ContactCard[];
-  paymentLink: string;
+  /** The org's payment page for the lease; null when it has none (no link in the message either). */
+  paymentLink: string | null;
   balanceCents: number;
 }
 

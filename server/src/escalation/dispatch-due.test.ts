@@ -73,7 +73,7 @@ afterAll(async () => {
 
 /** Evaluates L1 at `now` and dispatches what came due, in one transaction, as a lane does. */
 async function evaluateAndSend(orgId: string, ports: Ports, now: Date) {
-  const scope: DispatchScope = { db, orgId, guard: contactGuard, paymentLinkBase: 'https://pay.test', ports };
+  const scope: DispatchScope = { db, orgId, guard: contactGuard, ports };
   const relayed: OutboxItem[] = [];
   db.relay = async (_trx, items) => {
     relayed.push(...items);

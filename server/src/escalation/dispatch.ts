@@ -12,7 +12,7 @@ import { forgetAheadRow, takeAheadRow, takeReadAhead } from './read-ahead.ts';
 import { loadPolicy } from './policies.ts';
 import { orgPolicyFor } from '../orgs/settings.ts';
 import { consolidatedReminders, type Consolidated } from './consolidate.ts';
-import { renderContact } from '../templates/render.ts';
+import { paymentLink, renderContact } from '../templates/render.ts';
 import { cardsFor, outboundFor, type Outbound } from './delivery.ts';
 import { completeSend } from './send.ts';
 import { noteWork } from '../db/outbox.ts';
@@ -28,7 +28,6 @@ export interface DispatchScope {
   db: Database;
   orgId: string;
   guard: ContactGuard;
-  paymentLinkBase: string;
   /** Where each channel goes out; the sandbox without credentials. */
   ports: Ports;
 }
@@ -248,7 +247,6 @@ export async function dispatchIn(
       effect: { ...effect, payload: { ...effect.payload, ...payload } },
       facts,
       recipients: addressed,
-      paymentLinkBase: scope.paymentLinkBase,
       others: consolidated,
     });
     const outbound = outboundFor(scope.ports, {
@@ -257,7 +255,7 @@ export async function dispatchIn(
       leaseId: row.lease_id,
       rendered,
       cards: addressed,
-      paymentLink: `${scope.paymentLinkBase}/${encodeURIComponent(row.lease_id)}`,
+      paymentLink: paymentLink(facts),
       balanceCents: facts.balance_cents,
     });
     if (outbound) {

@@ -93,7 +93,7 @@ test('two workers evaluating one lease at once produce one effect, and it is dis
   const outcomes = await Promise.all(
     [1, 2].map(() =>
       dispatchEffect(
-        { db, orgId: 'acme', guard: contactGuard, paymentLinkBase: 'https://pay.test', ports: sandboxPorts() },
+        { db, orgId: 'acme', guard: contactGuard, ports: sandboxPorts() },
         'L3:nudge:2026-03-01',
         at('2026-03-06', '09:00'),
       ),
@@ -119,7 +119,6 @@ test('a bankruptcy entered Mar 12 from Mar 4 credits the Mar 7 fee back once, ho
     db,
     orgId: 'acme',
     guard: contactGuard,
-    paymentLinkBase: 'https://pay.test',
     ports: sandboxPorts(),
   };
   const fee = 'L4:late_fee:2026-03-01';

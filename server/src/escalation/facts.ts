@@ -1,4 +1,4 @@
-import type { LateFeeTerms } from '@arrears/shared';
+import { fillPaymentUrl, OrgSettings, type LateFeeTerms } from '@arrears/shared';
 import type { Trx } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { localDate } from '../time/zoned.ts';
@@ -269,6 +269,7 @@ function toLeaseContext(row: ContextRow): LeaseContext {
         settings.partial_payment_after_notice === 'reject' ? 'reject' : 'accept_with_receipt',
       consolidate_contacts: settings.consolidate_contacts === true,
       name: l.org_name as string,
+      payment_url: paymentUrlOf(settings.payment_url, l.org_id as string),
     },
     property: {
       id: l.property_id as string,
@@ -372,4 +373,13 @@ function feePeriods(
   return [...byPeriod]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([period_due_on, amount_cents]) => ({ period_due_on, amount_cents }));
+}
+
+/**
+ * The org's payment URL for its messages, `{org_id}` filled in. A stored value that no longer
+ * validates (a hand edit) gives no link rather than a broken one in a tenant's message.
+ */
+function paymentUrlOf(stored: unknown, orgId: string): string | null {
+  const parsed = OrgSettings.shape.payment_url.safeParse(stored ?? null);
+  return parsed.success && parsed.data ? fillPaymentUrl(parsed.data, { org_id: orgId }) : null;
 }

@@ -67,7 +67,7 @@ async function evaluate(run: SimulationRun): Promise<void> {
     id: 'system:runner',
     role: 'system',
   });
-  const dispatch = { db: run.db, orgId: SIM_ORG, guard: contactGuard, paymentLinkBase: 'https://pay.test', ports };
+  const dispatch = { db: run.db, orgId: SIM_ORG, guard: contactGuard, ports };
   for (let next = await earliestScheduledEffect(run.db, SIM_ORG); next && new Date(next.due_at) <= NOON_JUN_8;) {
     await dispatchEffect(dispatch, next.key, NOON_JUN_8);
     next = await earliestScheduledEffect(run.db, SIM_ORG);

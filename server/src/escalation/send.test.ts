@@ -30,7 +30,6 @@ const scope = () => ({
   db,
   orgId: 'acme',
   guard: contactGuard,
-  paymentLinkBase: 'https://pay.test',
   ports: { ...sandboxPorts(), email: scripted },
 });
 

@@ -46,6 +46,7 @@ test('GET shows every setting with its default', async () => {
       fee_review: false,
       partial_payment_after_notice: 'accept_with_receipt',
       consolidate_contacts: false,
+      payment_url: null,
     },
     changed: {},
   });
@@ -104,4 +105,31 @@ test('bad settings are refused with the path of every problem', async () => {
   ]);
   const envelope = await patch(keyA, { settings: {}, extra: 1 }).expect(400);
   expect(envelope.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body', 'body.user_id']);
+});
+
+test('a payment URL is set, shown and audited; a bad one is refused with its path', async () => {
+  const url = 'https://portal.example.com/pay/{lease_id}';
+  const set = await patch(keyA, { user_id: 'ada', settings: { payment_url: url } }).expect(200);
+  expect(set.body.changed).toEqual({ payment_url: { from: null, to: url } });
+  const shown = await request(app).get('/v1/org/settings').set('authorization', `Bearer ${keyA}`).expect(200);
+  expect(shown.body.settings.payment_url).toBe(url);
+  const bad = await patch(keyA, {
+    user_id: 'ada',
+    settings: { payment_url: 'http://portal.example.com/pay/{lease}' },
+  }).expect(400);
+  expect(bad.body.error.details).toEqual([
+    {
+      path: 'body.settings.payment_url',
+      message: 'unknown placeholder {lease}; only {lease_id} and {org_id} are filled in',
+    },
+  ]);
+  const plain = await patch(keyA, { user_id: 'ada', settings: { payment_url: 'http://portal.example.com/pay' } });
+  expect(plain.status).toBe(400);
+  expect(plain.body.error.details[0].message).toMatch(/expected an https URL/);
+  const audit = await db
+    .knex('audit_log')
+    .where({ org_id: 'org-a', action: 'org.settings_changed' })
+    .orderBy('seq', 'desc')
+    .first('data');
+  expect(audit.data.changed).toEqual({ payment_url: { from: null, to: url } });
 });

@@ -37,6 +37,7 @@ test('defaults are filled in; a hand-edited bad value falls back for that key on
     fee_review: false,
     partial_payment_after_notice: 'accept_with_receipt',
     consolidate_contacts: false,
+    payment_url: null,
   });
   const settings = effectiveSettings({ scan_overdue_days: 'soon', consolidate_contacts: true, later_layer: 1 });
   expect(settings.scan_overdue_days).toEqual([5, 10, 30]);
@@ -136,4 +137,42 @@ test('every problem in one answer: the valid keys are still checked when others 
   expect(error.message).toMatch(/settings\.policies\.commercial: policy "default-residential" applies to residential/);
   // The valid key was not written either.
   expect(await db.knex('orgs').where({ org_id: 'other' }).first('settings')).toEqual(before);
+});
+
+test('a payment URL: https (http on localhost only), {lease_id} and {org_id} only, a URL once filled in', async () => {
+  const set = await update('other', { payment_url: 'https://portal.example.com/{org_id}/pay?lease={lease_id}' });
+  expect(set.changed).toEqual({
+    payment_url: { from: null, to: 'https://portal.example.com/{org_id}/pay?lease={lease_id}' },
+  });
+  await update('other', { payment_url: 'http://localhost:8080/pay/{lease_id}' });
+  await update('other', { payment_url: 'http://127.0.0.1/pay' });
+  const before = await db.knex('orgs').where({ org_id: 'other' }).first('settings');
+  const refused = async (url: string) => (await invalid('other', { payment_url: url })).details;
+  expect(await refused('not a url/{lease_id}')).toEqual([
+    { path: 'settings.payment_url', message: expect.stringMatching(/^not a URL: "not a url\/\{lease_id\}"/) },
+  ]);
+  expect(await refused('https://pay.example.com/{tenant_id}?l={lease_id}')).toEqual([
+    {
+      path: 'settings.payment_url',
+      message: 'unknown placeholder {tenant_id}; only {lease_id} and {org_id} are filled in',
+    },
+  ]);
+  expect(await refused('https://pay.example.com/{lease_id')).toEqual([
+    { path: 'settings.payment_url', message: expect.stringMatching(/a "\{" or "\}" outside the placeholders/) },
+  ]);
+  for (const url of ['http://pay.example.com/{lease_id}', 'http://10.0.0.1/pay', 'ftp://pay.example.com/'])
+    expect(await refused(url)).toEqual([
+      {
+        path: 'settings.payment_url',
+        message: expect.stringMatching(/^expected an https URL \(http only for localhost/),
+      },
+    ]);
+  expect((await refused('https://user:secret@pay.example.com/'))[0]!.message).toMatch(/user name or password/);
+  expect(await refused('')).toHaveLength(1);
+  expect(await db.knex('orgs').where({ org_id: 'other' }).first('settings')).toEqual(before);
+  // null: back to no link.
+  const cleared = await update('other', { payment_url: null });
+  expect(cleared.settings.payment_url).toBeNull();
+  // A hand-edited bad value reads as unset.
+  expect(effectiveSettings({ payment_url: 'http://pay.example.com/' }).payment_url).toBeNull();
 });

@@ -50,7 +50,6 @@ export async function startRunner(
     // Each org's stored providers (Twilio, SendGrid); the sandbox for every channel without
     // credentials, which contacts nobody and records everything.
     portsFor: providerPorts({ db, cipher: cipherFor(config), publicUrl }),
-    paymentLinkBase: `${publicUrl}/pay`,
     batchSize: config.jobs.batchSize,
     concurrency: config.jobs.concurrency,
     scanCron: config.jobs.scanCron,

@@ -32,7 +32,6 @@ export async function startTestRunner(
     clock,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     portsFor: ports,
-    paymentLinkBase: 'https://pay.test',
     pollingIntervalSeconds: 0.5,
   });
   return {

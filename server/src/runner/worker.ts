@@ -23,7 +23,6 @@ export interface WorkerDeps {
   logger: Logger;
   /** The ports an org dispatches through (its providers, or the sandbox). */
   portsFor(orgId: string): Promise<Ports>;
-  paymentLinkBase: string;
   /** Jobs fetched per poll; embedded mode has one connection, so it works one at a time anyway. */
   batchSize?: number;
   pollingIntervalSeconds?: number;
@@ -66,7 +65,6 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     db,
     orgId,
     guard: contactGuard,
-    paymentLinkBase: deps.paymentLinkBase,
     ports: await deps.portsFor(orgId),
   });
   /**

@@ -10,12 +10,12 @@ const simulate = (lines: string[]) =>
 // One tenant renting an apartment and a garage: with `consolidate_contacts` the day's reminders
 // of both leases reach them as one message carrying each lease's balance, never two.
 
-const scenario = (consolidate: boolean, extra: string[] = []) => [
+const scenario = (consolidate: boolean, extra: string[] = [], org = '') => [
   'version: 1',
   'start: 2026-04-01',
   'end: 2026-04-08',
   'policy: default-residential',
-  `org: {consolidate_contacts: ${consolidate}}`,
+  `org: {consolidate_contacts: ${consolidate}${org}}`,
   'users: [{id: agent-1, role: agent}]',
   'properties: [{id: CA, jurisdiction: US-CA, timezone: America/Los_Angeles, units: 40}]',
   'leases:',
@@ -77,4 +77,25 @@ test('a lease whose reminders go to other people (a billing contact) is not carr
   expect(actionsOf(report, 'APT', 'email')).toMatchObject([{ status: 'sent' }]);
   expect(actionsOf(report, 'APT', 'email')[0]!.consolidated).toBeUndefined();
   expect(actionsOf(report, 'GARAGE', 'email')).toMatchObject([{ status: 'sent' }]);
+});
+
+// The org's payment page reaches the tenant's message (and SendGrid's template data) filled in
+// for each lease; without one the message carries no link, and `payment_link` is null.
+test("a message links each lease to the org's payment page, or to nothing when it has none", async () => {
+  const page = ', payment_url: "https://portal.example.test/{org_id}/rent?lease={lease_id}"';
+  const { report, outbox } = await simulate(scenario(true, [], page));
+  const [apt] = actionsOf(report, 'APT', 'email');
+  const mail = outbox.find((m) => m.effect_key === apt!.id)!;
+  expect(mail.body).toContain(
+    'Pay online: https://portal.example.test/sim/rent?lease=APT\nPay lease GARAGE: https://portal.example.test/sim/rent?lease=GARAGE',
+  );
+  expect(mail.data.template.data.payment_link).toBe('https://portal.example.test/sim/rent?lease=APT');
+
+  const none = await simulate(scenario(true));
+  const plain = none.outbox.find((m) => m.effect_key === actionsOf(none.report, 'APT', 'email')[0]!.id)!;
+  expect(plain.body).toContain('Lease GARAGE: balance $150.00.');
+  expect(plain.body).not.toMatch(/Pay|https?:|undefined|null/);
+  expect(plain.data.template.data).toHaveProperty('payment_link', null);
+  // What the tenant read differs, and so does the hash the audit keeps of it.
+  expect(plain.content_sha256).not.toBe(mail.content_sha256);
 });

@@ -201,3 +201,14 @@ test('a reversal must undo a payment of the same lease in the file', () => {
     'events[3].of: unknown payment NOPE on lease L1; a reversal undoes a payment of this file',
   ]);
 });
+
+test("the org's payment page is checked like the setting: https, known placeholders", () => {
+  const withOrg = (org: string) => [...head, `org: ${org}`].join('\n');
+  expect(problems(withOrg('{payment_url: "https://pay.example.test/{lease_id}"}'))).toEqual([]);
+  expect(problems(withOrg('{payment_url: "http://pay.example.test/{tenant}"}'))).toEqual([
+    'org.payment_url: unknown placeholder {tenant}; only {lease_id} and {org_id} are filled in',
+  ]);
+  expect(problems(withOrg('{payment_url: "http://pay.example.test/{lease_id}"}'))[0]).toMatch(
+    /^org\.payment_url: expected an https URL/,
+  );
+});

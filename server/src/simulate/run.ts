@@ -205,13 +205,7 @@ class Simulation {
       this.nextDue = undefined;
       const now = new Date(next.due_at);
       const done = await dispatchEffect(
-        {
-          db: this.db,
-          orgId: SIM_ORG,
-          guard: this.guard,
-          paymentLinkBase: 'https://pay.example.test',
-          ports: this.ports,
-        },
+        { db: this.db, orgId: SIM_ORG, guard: this.guard, ports: this.ports },
         next.key,
         now,
       );

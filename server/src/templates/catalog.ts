@@ -20,8 +20,12 @@ export interface MessageText {
 export interface Phrases {
   greeting: string;
   closing: string;
+  /** Only when the org has a payment page (`payment_url`); without one, left out. */
   pay_online: string;
   pay_lease: string;
+  /** `{how_to_pay}` in a call's script: the link sent before, or, with no payment page, no link. */
+  pay_by_link: string;
+  pay_usual_way: string;
   lease_line: string;
   total_line: string;
   email_opt_out: string;
@@ -81,6 +85,7 @@ export const PLACEHOLDERS = [
   'expires_on',
   'citation',
   'link',
+  'how_to_pay',
   'today',
   'reply',
   'channel',

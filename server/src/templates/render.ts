@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { fillPaymentUrl } from '@arrears/shared';
 import type { KnownEffect, LeaseFacts } from '../engine/facts.ts';
 import { CATALOGS, fill, messageFor, type Placeholder } from './catalog.ts';
 import { longDate, money } from './format.ts';
@@ -16,7 +17,6 @@ export interface RenderInput {
   facts: LeaseFacts;
   /** Who it goes to, in order: the first one's language is the message's. */
   recipients: readonly Addressee[];
-  paymentLinkBase: string;
   /** Other leases' reminders this one message also carries (escalation/consolidate.ts). */
   others?: readonly { effect: KnownEffect; facts: LeaseFacts }[];
 }
@@ -40,11 +40,20 @@ export interface Rendered {
 const INTERNAL = new Set(['task', 'crm_update']);
 
 /**
+ * Where a tenant pays for a lease: the org's own payment page (its `payment_url` setting, which
+ * came with the facts), or null when the org has none. Arrears takes no payments itself, so
+ * without one a message carries no link at all rather than one that leads nowhere.
+ */
+export function paymentLink(facts: LeaseFacts, leaseId: string = facts.lease.id): string | null {
+  return facts.org.payment_url ? fillPaymentUrl(facts.org.payment_url, { lease_id: leaseId }) : null;
+}
+
+/**
  * The exact text a contact or record carries, so the audit can hold its hash and the sandbox
  * (or the provider) shows it: the template the step names, in the recipient's language, filled
- * from the lease's facts. Every email and text carries the balance, a payment link and a clear
- * opt-out (12 CFR 1006.6(e)); a legal notice is served in English, followed by a translation when
- * the tenant reads another language we have.
+ * from the lease's facts. Every email and text carries the balance, the org's payment link when
+ * it has one, and a clear opt-out (12 CFR 1006.6(e)); a legal notice is served in English,
+ * followed by a translation when the tenant reads another language we have.
  */
 export function renderContact(input: RenderInput): Rendered {
   const { effect } = input;
@@ -94,6 +103,7 @@ function valuesFor(input: RenderInput, facts: LeaseFacts, effect: KnownEffect, l
   const day = (value: unknown) => (typeof value === 'string' ? longDate(value, language) : '');
   const cents = (value: unknown) => (typeof value === 'number' ? money(value) : '');
   const rule = p.rule as { citation?: string } | undefined;
+  const link = paymentLink(facts);
   const values: Partial<Record<Placeholder, string>> = {
     name: names[0] ?? phrases.resident,
     names: names.length > 0 ? names.join(', ') : phrases.resident,
@@ -112,7 +122,9 @@ function valuesFor(input: RenderInput, facts: LeaseFacts, effect: KnownEffect, l
     citation: [rule?.citation, ...((p.also as { citation?: string }[] | undefined) ?? []).map((r) => r.citation)]
       .filter(Boolean)
       .join('; '),
-    link: `${input.paymentLinkBase}/${encodeURIComponent(facts.lease.id)}`,
+    // Absent without a payment URL: the sentences that hold it are left out (`compose`).
+    ...(link ? { link } : {}),
+    how_to_pay: link ? phrases.pay_by_link : phrases.pay_usual_way,
     today: longDate(facts.today, language),
     reply: typeof p.body === 'string' ? p.body : '',
     channel: typeof p.channel === 'string' ? p.channel : 'message',
@@ -152,15 +164,17 @@ function compose(
             total: money([facts, ...others.map((o) => o.facts)].reduce((s, f) => s + Math.max(0, f.balance_cents), 0)),
           }),
         ];
-  const links = [
-    fill(phrases.pay_online, values),
-    ...others.map((o) =>
-      fill(phrases.pay_lease, {
-        lease: o.facts.lease.id,
-        link: `${input.paymentLinkBase}/${encodeURIComponent(o.facts.lease.id)}`,
-      }),
-    ),
-  ];
+  // The lease lines above already name each lease and its balance: without the org's payment
+  // page there is nothing more to add, and no "Pay online" sentence with nothing to follow it.
+  const links = values.link
+    ? [
+        fill(phrases.pay_online, values),
+        // The same org's page (one message, one org), for each other lease.
+        ...others.map((o) =>
+          fill(phrases.pay_lease, { lease: o.facts.lease.id, link: paymentLink(facts, o.facts.lease.id)! }),
+        ),
+      ]
+    : [];
   switch (effect.type) {
     case 'email':
       return {
@@ -204,7 +218,9 @@ function compose(
           main,
           links.join('\n'),
           fill(phrases.closing, values),
-        ].join('\n\n'),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
       };
   }
 }
@@ -217,8 +233,9 @@ function composeNotice(input: RenderInput, template: string, language: Language)
   const { text } = messageFor(template, 'notice', language, notice);
   const subject = fill(text.subject, values);
   const parts = [subject.toUpperCase(), values.today!, fill(text.text, values)];
-  // A validation notice informs; every other notice demands money that can be paid online.
-  if (notice !== 'validation') parts.push(fill(CATALOGS[language].phrases.pay_online, values));
+  // A validation notice informs; every other notice demands money, payable online when the org
+  // has a payment page.
+  if (notice !== 'validation' && values.link) parts.push(fill(CATALOGS[language].phrases.pay_online, values));
   parts.push(values.org!);
   if (values.citation) parts.push(`(${values.citation})`);
   return { subject, body: parts.join('\n\n') };

@@ -84,13 +84,17 @@ test('money and dates in words', () => {
   expect(longDate('2026-12-31', 'en')).toBe('December 31, 2026');
 });
 
-const facts = (overrides: Partial<LeaseFacts['lease']> = {}): LeaseFacts =>
+/** The org's payment page as facts carry it (escalation/facts.ts filled `{org_id}` in). */
+const PAY = 'https://pay.test/{lease_id}';
+
+const facts = (overrides: Partial<LeaseFacts['lease']> = {}, paymentUrl: string | null = PAY): LeaseFacts =>
   ({
     org: {
       reg_f_for_all: false,
       fee_review: false,
       partial_payment_after_notice: 'accept_with_receipt',
       name: 'Acme Homes',
+      payment_url: paymentUrl,
     },
     property: {
       id: 'P1',
@@ -149,7 +153,8 @@ const render = (
   type: string,
   payload: Record<string, unknown>,
   recipients: Addressee[] = [{ name: 'Ana Ruiz', language: 'en' }],
-) => renderContact({ effect: effect(type, payload), facts: facts(), recipients, paymentLinkBase: 'https://pay.test' });
+  paymentUrl: string | null = PAY,
+) => renderContact({ effect: effect(type, payload), facts: facts({}, paymentUrl), recipients });
 
 test('an email in the tenant language: greeting, amounts, link, opt-out, and a hash of what they read', () => {
   const en = render('email', { template: 'rent-late' });
@@ -216,7 +221,7 @@ test('a legal notice: English first, the translation after it, the demanded amou
   expect(inEnglish.body).not.toContain('Traducción');
 });
 
-test('every template renders in every language with nothing left unfilled', () => {
+test('every template renders in every language, with or without a payment page, with nothing left unfilled', () => {
   const payload = {
     amount_demanded_cents: 200_000,
     expires_on: '2026-04-02',
@@ -226,21 +231,25 @@ test('every template renders in every language with nothing left unfilled', () =
     body: 'I need help',
     channel: 'letter',
   };
-  for (const language of LANGUAGES)
-    for (const id of Object.keys(CATALOGS[language].messages)) {
-      const type =
-        id.startsWith('@notice') || /notice|demand-|rent-not/.test(id)
-          ? 'notice'
-          : id.startsWith('@')
-            ? id.slice(1)
-            : 'email';
-      const out = render(type, { ...payload, template: id, notice: id.split(':')[1] }, [{ name: 'Ana', language }]);
-      expect([id, out.body.match(/\{[a-z_]+\}/)?.[0] ?? null, out.subject.match(/\{[a-z_]+\}/)?.[0] ?? null]).toEqual([
-        id,
-        null,
-        null,
-      ]);
-    }
+  for (const paymentUrl of [PAY, null])
+    for (const language of LANGUAGES)
+      for (const id of Object.keys(CATALOGS[language].messages)) {
+        const type =
+          id.startsWith('@notice') || /notice|demand-|rent-not/.test(id)
+            ? 'notice'
+            : id.startsWith('@')
+              ? id.slice(1)
+              : 'email';
+        const out = render(
+          type,
+          { ...payload, template: id, notice: id.split(':')[1] },
+          [{ name: 'Ana', language }],
+          paymentUrl,
+        );
+        expect([id, out.body.match(/\{[a-z_]+\}/)?.[0] ?? null, out.subject.match(/\{[a-z_]+\}/)?.[0] ?? null]).toEqual(
+          [id, null, null],
+        );
+      }
 });
 
 test("a fallback after a failed delivery is written in its own channel's words", () => {
@@ -248,4 +257,95 @@ test("a fallback after a failed delivery is written in its own channel's words",
   expect(letter.template).toBe('@letter');
   expect(letter.body).not.toContain('reply to this email');
   expect(letter.body).toContain('Your balance for Maple Court (lease L1) is $2,075.00.');
+});
+
+const NOTICE = {
+  template: 'ca-pay-or-quit-2019',
+  notice: 'pay_or_quit',
+  amount_demanded_cents: 200_000,
+  expires_on: '2026-04-02',
+  rule: { id: 'US-CA/pay-or-quit@2019-01-01', citation: 'Cal. Code Civ. Proc. 1161(2)', verified: true },
+};
+const TENANT_FACING: [string, Record<string, unknown>][] = [
+  ['email', { template: 'rent-late' }],
+  ['sms', { template: 'rent-late-short' }],
+  ['letter', { template: 'demand-letter' }],
+  ['receipt', { template: 'partial-payment-receipt', amount_cents: 90_000, balance_after_cents: 110_000 }],
+  ['notice', NOTICE],
+  ['call', { template: 'collections-call' }],
+];
+
+test('an org without a payment page: no link, no "Pay online", nothing undefined, in every language', () => {
+  for (const language of LANGUAGES)
+    for (const [type, payload] of TENANT_FACING) {
+      const out = render(type, payload, [{ name: 'Ana Ruiz', language }], null);
+      const text = [out.subject, out.body, out.voicemail ?? ''].join('\n');
+      expect([language, type, text]).toEqual([language, type, expect.not.stringMatching(/https?:|\{|undefined|null/)]);
+      expect([language, type, text]).toEqual([
+        language,
+        type,
+        expect.not.stringMatching(/Pay online|Pay lease|Pague en línea|Pagar el contrato|link|enlace/i),
+      ]);
+      // No empty paragraph where the link was.
+      expect([language, type, out.body]).toEqual([language, type, expect.not.stringMatching(/\n\n\n/)]);
+    }
+  expect(render('email', { template: 'rent-late' }, undefined, null).body).toMatch(
+    /a payment plan\.\n\nSincerely,\nAcme Homes\n\nTo stop receiving/,
+  );
+  expect(render('sms', { template: 'rent-late-short' }, [{ name: 'Ana', language: 'es' }], null).body).toBe(
+    'Acme Homes: su renta tiene 26 días de atraso, saldo $2,075.00. ¿Necesita ayuda? Responda AYUDA. Responda STOP o BAJA para no recibir más mensajes.',
+  );
+  expect(render('call', { template: 'collections-call' }, undefined, null).body).toContain(
+    'You can pay the usual way, or tell us now',
+  );
+  expect(render('call', { template: 'collections-call' }, [{ name: 'Ana', language: 'es' }], null).body).toContain(
+    'Puede pagar como de costumbre, o díganos ahora',
+  );
+  // The text differs, so does its hash.
+  expect(render('email', { template: 'rent-late' }, undefined, null).content_sha256).not.toBe(
+    render('email', { template: 'rent-late' }).content_sha256,
+  );
+});
+
+test("with the org's payment page: its URL with the lease id encoded, in every language and channel", () => {
+  const url = 'https://portal.example.com/acme/pay?lease={lease_id}';
+  const odd = (type: string, payload: Record<string, unknown>, language: string) =>
+    renderContact({
+      effect: effect(type, payload),
+      facts: facts({ id: 'B 4/12' }, url),
+      recipients: [{ name: 'Ana', language }],
+    });
+  const link = 'https://portal.example.com/acme/pay?lease=B%204%2F12';
+  for (const [type, payload] of TENANT_FACING.filter(([type]) => type !== 'call')) {
+    expect(odd(type, payload, 'en').body).toContain(`Pay online: ${link}`);
+    expect(odd(type, payload, 'es').body).toContain(`Pague en línea: ${link}`);
+  }
+  // A notice's English text and its translation both say where to pay.
+  expect(odd('notice', NOTICE, 'es').body.split(link)).toHaveLength(3);
+  expect(odd('call', { template: 'collections-call' }, 'en').body).toContain('You can pay at the link we sent you');
+  expect(odd('call', { template: 'collections-call' }, 'es').body).toContain(
+    'Puede pagar en el enlace que le enviamos',
+  );
+});
+
+test("a consolidated reminder: each lease's link with a payment page, each lease's balance without one", () => {
+  const other = { effect: effect('email', { template: 'rent-reminder' }), facts: facts({ id: 'G7' }) };
+  const withLinks = renderContact({
+    effect: effect('email', { template: 'rent-reminder' }),
+    facts: facts(),
+    recipients: [{ name: 'Ana', language: 'en' }],
+    others: [other],
+  });
+  expect(withLinks.body).toContain('Lease G7: balance $2,075.00.');
+  expect(withLinks.body).toContain('Pay online: https://pay.test/L1\nPay lease G7: https://pay.test/G7');
+  const noPage = (language: string) =>
+    renderContact({
+      effect: effect('sms', { template: 'rent-reminder-short' }),
+      facts: facts({}, null),
+      recipients: [{ name: 'Ana', language }],
+      others: [{ ...other, facts: facts({ id: 'G7' }, null) }],
+    }).body;
+  expect(noPage('en')).toContain('Lease L1: balance $2,075.00. Lease G7: balance $2,075.00. Total for your 2 leases');
+  expect(noPage('es')).toContain('Contrato G7: saldo $2,075.00. Total de sus 2 contratos');
+  for (const language of LANGUAGES) expect(noPage(language)).not.toMatch(/https|Pay|Pag(ue|ar)|undefined|null|\{/);
 });

@@ -12,6 +12,8 @@ export const EN: Catalog = {
     closing: 'Sincerely,\n{org}',
     pay_online: 'Pay online: {link}',
     pay_lease: 'Pay lease {lease}: {link}',
+    pay_by_link: 'at the link we sent you',
+    pay_usual_way: 'the usual way',
     lease_line: 'Lease {lease}: balance {balance}.',
     total_line: 'Total for your {count} leases: {total}.',
     email_opt_out: 'To stop receiving emails about this account, reply STOP.',
@@ -47,7 +49,7 @@ export const EN: Catalog = {
     },
     'collections-call': {
       subject: 'Collections call',
-      text: 'Hello, this is {org} calling for {name} about your account for {property}. Your balance of {balance} is {days_late} days past due. You can pay at the link we sent you, or tell us now if you need help or a payment plan.',
+      text: 'Hello, this is {org} calling for {name} about your account for {property}. Your balance of {balance} is {days_late} days past due. You can pay {how_to_pay}, or tell us now if you need help or a payment plan.',
       voicemail:
         'This is a message for {name} from {org}. Please call us back at your earliest convenience. Thank you.',
     },

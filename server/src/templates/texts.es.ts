@@ -11,6 +11,8 @@ export const ES: Catalog = {
     closing: 'Atentamente,\n{org}',
     pay_online: 'Pague en línea: {link}',
     pay_lease: 'Pagar el contrato {lease}: {link}',
+    pay_by_link: 'en el enlace que le enviamos',
+    pay_usual_way: 'como de costumbre',
     lease_line: 'Contrato {lease}: saldo {balance}.',
     total_line: 'Total de sus {count} contratos: {total}.',
     email_opt_out: 'Para dejar de recibir correos sobre esta cuenta, responda STOP.',
@@ -45,7 +47,7 @@ export const ES: Catalog = {
     },
     'collections-call': {
       subject: 'Llamada de cobranza',
-      text: 'Hola, le llama {org} para {name} sobre su cuenta de {property}. Su saldo de {balance} tiene {days_late} días de atraso. Puede pagar en el enlace que le enviamos, o díganos ahora si necesita ayuda o un plan de pagos.',
+      text: 'Hola, le llama {org} para {name} sobre su cuenta de {property}. Su saldo de {balance} tiene {days_late} días de atraso. Puede pagar {how_to_pay}, o díganos ahora si necesita ayuda o un plan de pagos.',
       voicemail:
         'Este es un mensaje para {name} de parte de {org}. Por favor devuélvanos la llamada cuando pueda. Gracias.',
     },

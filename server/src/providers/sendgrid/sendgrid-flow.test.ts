@@ -110,7 +110,6 @@ test('a signed bounce for a sent email sends the step once as a letter, however 
     db,
     orgId: 'acme',
     guard: contactGuard,
-    paymentLinkBase: 'https://pay.test',
     ports: await providerPorts({ db, cipher, publicUrl })('acme'),
   };
   // The worker may have picked the effect up on its own (its start-up scan): either way, once.
