@@ -221,7 +221,13 @@ test('bad events are reported with row and field; good ones are kept unless stri
     [2, 'invalid', 'amount_cents', 'amount_cents: expected a positive integer number of cents'],
     [3, 'invalid', 'due_on', 'due_on: not a real calendar date'],
     [4, 'unknown_lease', 'lease_id', 'lease_id: no lease "NOPE" in this org'],
-    [5, 'invalid', 'kind', 'kind: expected kind to be one of charge, payment, credit, write_off, reversal'],
+    // No valid kind: the fields every kind has are checked too (effective_on is missing).
+    [
+      5,
+      'invalid',
+      'kind',
+      'kind: expected kind to be one of charge, payment, credit, write_off, reversal; effective_on: expected a date as YYYY-MM-DD',
+    ],
     [6, 'unknown_payment', 'reverses', 'reverses: no payment "GHOST" from this source; send the payment first'],
   ]);
 });

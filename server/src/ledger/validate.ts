@@ -1,4 +1,4 @@
-import { LedgerEvent, type Rejection } from '@arrears/shared';
+import { ChargeEvent, LedgerEvent, type Rejection } from '@arrears/shared';
 import type { z } from 'zod';
 
 export interface NumberedRecord {
@@ -33,10 +33,22 @@ export function withoutNul<T>(value: T): T {
   return value;
 }
 
-/** Every field's problem in one message (`a: …; b: …`); `field` is the first one's. */
-function allIssues(error: z.ZodError): { field: string; message: string } {
-  const issues = error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
-  return { field: issuePath(error.issues[0]!.path), message: issues.join('; ') };
+/** The fields every kind of event has (amount_cents aside: a reversal may leave it out). */
+const SHARED_FIELDS = ChargeEvent.pick({ lease_id: true, external_id: true, effective_on: true, memo: true });
+
+/**
+ * Every field's problem in one message (`a: …; b: …`); `field` is the first one's. Without a
+ * valid `kind` the union cannot tell which event it is and names only `kind`: the fields every
+ * kind shares are checked too, so a row missing them all hears of all of them at once.
+ */
+function allIssues(error: z.ZodError, value: unknown): { field: string; message: string } {
+  const issues = [...error.issues];
+  if (issues.some((issue) => issue.path[0] === 'kind')) {
+    const shared = SHARED_FIELDS.safeParse(value);
+    if (!shared.success) issues.push(...shared.error.issues);
+  }
+  const text = issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
+  return { field: issuePath(issues[0]!.path), message: text.join('; ') };
 }
 
 /** Splits records into events ready to ingest and rejections naming the row and the field. */
@@ -51,7 +63,7 @@ export function validateLedgerRecords(records: readonly NumberedRecord[]): {
     if (parsed.success) {
       valid.push({ row: record.row, event: parsed.data });
     } else {
-      const { field, message } = allIssues(parsed.error);
+      const { field, message } = allIssues(parsed.error, record.value);
       const externalId = (record.value as { external_id?: unknown } | null)?.external_id;
       rejected.push({
         row: record.row,
