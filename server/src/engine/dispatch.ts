@@ -1,14 +1,20 @@
 import type { PolicyDocument } from '@arrears/shared';
-import { BANKRUPTCY_STAY_ACTIONS, SCRA_PROTECTIONS } from '../compliance/rules/federal-collection.ts';
+import {
+  BANKRUPTCY_STAY_ACTIONS,
+  CREDIT_FURNISHING_WAIT,
+  SCRA_PROTECTIONS,
+} from '../compliance/rules/federal-collection.ts';
 import { DECEASED_SCRUB } from '../compliance/rules/federal-contact.ts';
 import { ruleRef, type RuleRef } from '../compliance/rules/index.ts';
 import { addCalendarDays, localDate, wallClock, zonedInstant } from '../time/zoned.ts';
+import { creditFurnishingWait } from './credit-furnishing.ts';
 import type { EffectStatus } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
 import { disputedOn, lateFeeAtPosting } from './fees.ts';
 import { activeHolds, strongest } from './holds.ts';
 import { isLegalAction, movedOut, planNotice, POSSESSION_NOTICES, type NoticeTerms } from './notices.ts';
 import { levelRank, reachableLevel, severity } from './severity.ts';
+import { businessDayFrom } from './days.ts';
 import { releaseDay } from './steps.ts';
 import { NOTICE_VOID } from './stayed-notices.ts';
 
@@ -138,6 +144,10 @@ export function dispatchDecision(
         )
       )
         return { status: 'suppressed', reason: effect.type === 'placement' ? 'already_placed' : 'already_referred' };
+      // Checked again when it goes: a placement sent since the request made the agency the
+      // collector, and Reg F's wait applies to what it furnishes.
+      if (effect.type === 'credit_report' && creditFurnishingWait(facts, known))
+        return { status: 'blocked', reason: 'credit_furnishing_wait', rule: ruleRef(CREDIT_FURNISHING_WAIT) };
       return { status: 'sent' };
     default:
       break;
@@ -195,8 +205,14 @@ function pausedUntil(
   now: Date,
   stop: ReturnType<typeof strongest>,
 ): Extract<DispatchOutcome, { status: 'deferred' }> | undefined {
-  const release = releaseDay(facts.today, facts.holds, 'US', true);
-  if (release === facts.today) return undefined;
+  let release = releaseDay(facts.today, facts.holds, 'US', true);
+  if (release === facts.today) {
+    // A hold that covered yesterday (a promise broken overnight, a plan missed): escalation
+    // resumes on the first business day after it, not on the Saturday after a Friday promise.
+    const after = releaseDay(addCalendarDays(facts.today, -1), facts.holds, 'US', true);
+    release = after === undefined ? businessDayFrom(facts.today, 'US') : after;
+    if (release <= facts.today) return undefined;
+  }
   const clock = wallClock(now, facts.property.timezone);
   const time = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}`;
   const day = release ?? addCalendarDays(facts.today, 1);

@@ -11,6 +11,7 @@ import type { EngineEvent } from './decide.ts';
 import type { Create, Update } from './effects.ts';
 import type { KnownEffect, LeaseFacts } from './facts.ts';
 import type { KnownEffects } from './known.ts';
+import { creditFurnishingWait } from './credit-furnishing.ts';
 import { activeHolds, scraHold, strongest } from './holds.ts';
 import { isLegalAction, LEGAL_NOTICES, movedOut, planNotice, POSSESSION_NOTICES } from './notices.ts';
 import type { Severity } from './severity.ts';
@@ -157,22 +158,15 @@ export function handleRequest(
     return;
   }
   if (request.action === 'credit_report') {
-    const validation = known.find(
-      (e) => e.type === 'notice' && e.payload.notice === 'validation' && e.status === 'sent',
-    );
-    const earliest = validation
-      ? addCalendarDays(String(validation.payload.served_on), CREDIT_FURNISHING_WAIT.params.wait_days)
-      : undefined;
-    // Reg F binds debt collectors collecting consumer debts: commercial rent never waits for it.
-    const debtCollector = facts.lease.kind === 'residential' && facts.lease.collector !== 'first_party';
-    if (debtCollector && (!earliest || earliest > facts.today)) {
+    const wait = creditFurnishingWait(facts, known);
+    if (wait) {
       create({
         ...base,
         type: 'credit_report',
         status: 'blocked',
         reason: 'credit_furnishing_wait',
         rule: ruleRef(CREDIT_FURNISHING_WAIT),
-        payload: { earliest_on: earliest ?? null },
+        payload: { earliest_on: wait.earliest_on },
       });
       return;
     }
