@@ -51,8 +51,16 @@ function armedKey(key: string, known: KnownEffects): { key: string; retry: boole
   }
 }
 
-/** An attempt that never counted: cancelled by a cure before it reached anyone, or void. */
+/** Suppressed at send time by a hold that pauses contact: the step was held, not done. */
+const PAUSED = ['hold_promise_to_pay', 'hold_payment_plan', 'hold_manual', 'hold_payment_in_transit'];
+
+/**
+ * An attempt that never counted: cancelled by a cure before it reached anyone, void, or held
+ * back at send time by a pause entered after it was planned (a promise taken at 10:00 before the
+ * 11:00 call) — escalation resumes at that step once the hold ends without a cure.
+ */
 function withdrawn(effect: KnownEffect): boolean {
+  if (effect.status === 'suppressed') return PAUSED.includes(effect.reason ?? '');
   return effect.status === 'cancelled' && REARMED.includes(effect.reason ?? '');
 }
 

@@ -39,3 +39,47 @@ test('an approved notice waits out a promise entered before it was served: cance
     report.actions.filter((a) => a.type === 'notice' && a.status === 'sent' && String(a.at) < '2026-04-30'),
   ).toEqual([]);
 });
+
+test('a referral approved before a promise broken on a Friday goes on Monday, not on the Saturday after', async () => {
+  const report = await simulateText([
+    'version: 1',
+    'start: 2026-03-01',
+    'end: 2026-04-08',
+    'policy: default-residential',
+    'users: [{id: agent-1, role: agent}, {id: manager-1, role: manager}]',
+    'properties: [{id: P1, jurisdiction: US-CA, timezone: America/Los_Angeles, units: 12}]',
+    'leases:',
+    lease('A'),
+    'events:',
+    '  - {at: 2026-03-01, type: charge, lease: A, id: R3, kind: rent, amount_cents: 200000}',
+    '  - {at: "2026-03-23T10:00:00-07:00", type: approval, request: "A:pay-or-quit:2026-03-01", decision: approve, by: manager-1}',
+    '  - {at: "2026-03-24T10:00:00-07:00", type: approval, request: "A:eviction-referral-ca-fl:2026-03-01", decision: approve, by: manager-1}',
+    // The promise of Fri Apr 3 is missed: broken at 00:00 on Saturday.
+    '  - {at: "2026-03-25T12:00:00-07:00", type: hold, lease: A, id: PTP, kind: promise_to_pay, by: agent-1, promises: [{by: 2026-04-03, amount_cents: 200000}]}',
+  ]);
+  expect(actionsOf(report, 'A', 'referral').map((a) => [a.status, String(a.at).slice(0, 10)])).toEqual([
+    ['sent', '2026-04-06'],
+  ]);
+});
+
+test('a call held back at send time by a promise taken that morning goes when the promise breaks, once', async () => {
+  const report = await simulateText([
+    'version: 1',
+    'start: 2026-03-01',
+    'end: 2026-03-24',
+    'policy: default-residential',
+    'users: [{id: agent-1, role: agent}]',
+    'properties: [{id: P1, jurisdiction: US-CA, timezone: America/Los_Angeles, units: 12}]',
+    'leases:',
+    '  - {id: C, property: P1, kind: residential, rent_cents: 200000, due_day: 1, grace_days: 5, tenants: [{id: TC, name: Ana C, email: c@example.test, phone: "+14155550109", sms_consent: true}]}',
+    'events:',
+    '  - {at: 2026-03-01, type: charge, lease: C, id: R3, kind: rent, amount_cents: 200000}',
+    // Day 10 (Wed Mar 11): the 11:00 call was planned at midnight; the promise comes at 10:00.
+    '  - {at: "2026-03-11T10:00:00-07:00", type: hold, lease: C, id: PTP, kind: promise_to_pay, by: agent-1, promises: [{by: 2026-03-20, amount_cents: 207500}]}',
+  ]);
+  // Broken at 00:00 on Sat Mar 21: the held call goes on Mon Mar 23, under the step's next key.
+  expect(actionsOf(report, 'C', 'call').map((a) => [a.id, a.status, String(a.at).slice(0, 16)])).toEqual([
+    ['C:agent-call:2026-03-01', 'suppressed', '2026-03-11T11:00'],
+    ['C:agent-call:2026-03-01#2', 'sent', '2026-03-23T11:00'],
+  ]);
+});
