@@ -2,10 +2,9 @@ import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { fixedClock } from '../clock.ts';
-import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { issueApiKey } from '../orgs/api-keys.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
-import { seedOrg } from '../testing/fixtures.ts';
+import { postRent, seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
 import { createApp } from './app.ts';
 
@@ -21,21 +20,7 @@ beforeAll(async () => {
   db = await openTestDatabase('action_inputs');
   await seedOrg(db, 'acme', [{ id: 'P1' }], [{ id: 'L1' }, { id: 'L2' }]);
   await db.knex('users').insert([{ org_id: 'acme', id: 'A1', name: 'Alex Agent', role: 'agent' }]);
-  await ingestLedgerEvents(
-    db,
-    { orgId: 'acme', source: 'accounting', actor: 'test', now },
-    ['L1', 'L2'].map((lease, i) => ({
-      row: i + 1,
-      value: {
-        kind: 'charge',
-        charge_type: 'rent',
-        lease_id: lease,
-        external_id: `R-02-${lease}`,
-        amount_cents: 200_000,
-        effective_on: '2026-02-01',
-      },
-    })),
-  );
+  await postRent(db, 'acme', ['L1', 'L2'], '2026-02-01', now);
   key = (await issueApiKey(db, 'acme', 'test', now)).key;
   app = createApp({ db, clock: fixedClock(now), logger: pino({ level: 'silent' }) });
 });

@@ -2,11 +2,10 @@ import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { fixedClock } from '../clock.ts';
-import { ingestLedgerEvents } from '../ledger/ingest.ts';
 import { issueApiKey } from '../orgs/api-keys.ts';
 import { seedTenant } from '../runner/testing.ts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.ts';
-import { seedOrg } from '../testing/fixtures.ts';
+import { postRent, seedOrg } from '../testing/fixtures.ts';
 import { zonedInstant } from '../time/zoned.ts';
 import { createApp } from './app.ts';
 
@@ -29,19 +28,7 @@ beforeAll(async () => {
   ]);
   for (const lease of ['L1', 'L2']) await seedTenant(db, 'acme', lease, `T-${lease}`, `+1415555010${lease[1]}`);
   // February's rent unpaid: 37 days late on Mar 10.
-  await ingestLedgerEvents(db, { orgId: 'acme', source: 'accounting', actor: 'test', now }, [
-    ...['L1', 'L2'].map((lease, i) => ({
-      row: i + 1,
-      value: {
-        kind: 'charge',
-        charge_type: 'rent',
-        lease_id: lease,
-        external_id: `R-02-${lease}`,
-        amount_cents: 200_000,
-        effective_on: '2026-02-01',
-      },
-    })),
-  ]);
+  await postRent(db, 'acme', ['L1', 'L2'], '2026-02-01', now);
   key = (await issueApiKey(db, 'acme', 'test', now)).key;
   otherKey = (await issueApiKey(db, 'other', 'test', now)).key;
   app = createApp({ db, clock: fixedClock(now), logger: pino({ level: 'silent' }) });

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { ingestLedgerEvents } from '../ledger/ingest.ts';
 
 export interface LeaseFixture {
   id: string;
@@ -43,6 +44,35 @@ export async function seedOrg(
       rent_cents: l.rent_cents ?? 200_000,
       due_day: l.due_day ?? 1,
       grace_days: l.grace_days ?? 5,
+    })),
+  );
+}
+
+/**
+ * One unpaid rent charge per lease through the real ingest (`R-<MM>-<lease>`, $2,000 unless
+ * given), so allocations and open items are what production would hold.
+ */
+export async function postRent(
+  db: Database,
+  orgId: string,
+  leases: readonly string[],
+  effectiveOn: string,
+  now: Date,
+  amountCents = 200_000,
+): Promise<void> {
+  await ingestLedgerEvents(
+    db,
+    { orgId, source: 'accounting', actor: 'test', now },
+    leases.map((lease, i) => ({
+      row: i + 1,
+      value: {
+        kind: 'charge',
+        charge_type: 'rent',
+        lease_id: lease,
+        external_id: `R-${effectiveOn.slice(5, 7)}-${lease}`,
+        amount_cents: amountCents,
+        effective_on: effectiveOn,
+      },
     })),
   );
 }
